@@ -1,0 +1,25 @@
+# sluice_library(NAME DEPS ...): one static library per subsystem folder.
+# Every *.cc in the folder except *_test.cc is part of the library; every *_test.cc becomes
+# part of the folder's test binary NAME_test, registered with CTest. New files need no edit here.
+function(sluice_library name)
+  cmake_parse_arguments(ARG "" "" "DEPS;TEST_DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+  if(tests)
+    list(REMOVE_ITEM sources ${tests})
+  endif()
+  if(sources)
+    add_library(sluice_${name} STATIC ${sources})
+    target_include_directories(sluice_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(sluice_${name} PUBLIC ${ARG_DEPS})
+  else()  # header-only so far
+    add_library(sluice_${name} INTERFACE)
+    target_include_directories(sluice_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(sluice_${name} INTERFACE ${ARG_DEPS})
+  endif()
+  if(tests)
+    add_executable(${name}_test ${tests})
+    target_link_libraries(${name}_test PRIVATE sluice_${name} ${ARG_TEST_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+    gtest_discover_tests(${name}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  endif()
+endfunction()
