@@ -23,6 +23,14 @@ struct UserConfig {
   std::string password_hash;
 };
 
+// A v2 app (Bearer) token, bound to one stream of its account. Only the token's SHA-256 is kept:
+// a token is a long random string, so unlike a password it needs no slow hash (see
+// app_token_hash.h).
+struct AppTokenConfig {
+  std::string stream;        // label of a stream of the same account
+  std::string token_sha256;  // 64 lowercase hex digits; unique over all accounts
+};
+
 struct StreamConfig {
   std::string label;  // unique within its account; [A-Za-z0-9_-]{1,64}
   StreamKind kind = StreamKind::kPowerTrack;
@@ -33,10 +41,14 @@ struct StreamConfig {
   bool require_gzip = true;  // 406 for a client that does not accept gzip
 };
 
+// `recovery_window_ms`, or the kind's default when it is 0.
+int64_t RecoveryWindowMs(const StreamConfig& stream);
+
 struct AccountConfig {
   std::string name;  // [A-Za-z0-9_-]{1,64}
   std::vector<UserConfig> users;
   std::vector<StreamConfig> streams;
+  std::vector<AppTokenConfig> tokens;
 };
 
 struct ArchiveConfig {
@@ -52,12 +64,12 @@ struct ServerConfig {
   uint16_t listen_port = 8080;  // 0: an ephemeral port, printed on start
   std::filesystem::path data_dir;
   int64_t heartbeat_ms = 10000;
-  int64_t connection_grace_ms = 60000;   // how long limit+1 connections are tolerated
+  int64_t connection_grace_ms = 60000;       // how long limit+1 connections are tolerated
   uint64_t slow_reader_bytes = 16ull << 20;  // queued bytes that make a reader slow
-  int max_connections = 10000;           // open sockets of any kind
-  int64_t header_timeout_ms = 10000;     // a request's headers must arrive within this
+  int max_connections = 10000;               // open sockets of any kind
+  int64_t header_timeout_ms = 10000;         // a request's headers must arrive within this
   uint64_t max_header_bytes = 16 << 10;
-  int64_t write_timeout_ms = 30000;      // a blocked write longer than this closes the socket
+  int64_t write_timeout_ms = 30000;  // a blocked write longer than this closes the socket
 
   // [archive]
   ArchiveConfig archive;
@@ -75,18 +87,26 @@ struct ServerConfig {
   std::vector<AccountConfig> accounts;
 };
 
-// Reads and validates a TOML file. Errors: InvalidArgument naming the file, the key (with its
-// table path, e.g. `accounts[0].streams[1].kind`) and what is wrong with it.
+// Reads and validates a TOML file. Relative paths in it (server.data_dir, ingest.file) are taken
+// relative to the file's directory. Errors: always InvalidArgument (an unreadable file included),
+// naming the file, the key (with its table path, e.g. `accounts[0].streams[1].kind`), the bad
+// value and what is allowed. Never throws.
 Result<ServerConfig> LoadServerConfig(const std::filesystem::path& path);
-// Same, from text (for tests); `origin` names the source in messages.
-Result<ServerConfig> ParseServerConfig(std::string_view toml_text, std::string_view origin);
+// Same, from text (for tests); `origin` names the source in messages. Relative paths resolve
+// against `base_dir` when it is not empty, and are left relative otherwise.
+Result<ServerConfig> ParseServerConfig(std::string_view toml_text, std::string_view origin,
+                                       const std::filesystem::path& base_dir = {});
 
 // The demo of SPEC §8: account `demo` (user demo/demo) with streams prod, dev (powertrack),
-// decahose (decahose) and sample (1 %), ingest user ingest/ingest, generator at 2,000 posts/s.
-// `data_dir` is left empty: the caller makes a fresh temporary one.
+// decahose (decahose) and sample (1 %), the v2 token `demo-token` bound to prod, ingest user
+// ingest/ingest, generator at 2,000 posts/s. `data_dir` is left empty: the caller makes a fresh
+// temporary one. Hashes the two passwords (about 0.1 s).
 ServerConfig DemoServerConfig();
 
-// Checks cross-field rules (unique labels, limits in range, …); used by both of the above.
+// Checks cross-field rules (unique labels, limits in range, …). ParseServerConfig calls it; call it
+// again after changing a config in code (command-line overrides). Does not require data_dir (the
+// demo leaves it empty). Errors: InvalidArgument "<key path>: <problem>", the key path as it would
+// appear in a TOML file.
 Status ValidateServerConfig(const ServerConfig& config);
 
 }  // namespace sluice
