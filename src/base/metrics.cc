@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace sluice {
 
 Histogram::Histogram(std::vector<double> upper_bounds)
-    : bounds_(std::move(upper_bounds)),
-      buckets_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
+    : bounds_(std::move(upper_bounds)), buckets_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
   std::sort(bounds_.begin(), bounds_.end());
   for (size_t i = 0; i <= bounds_.size(); ++i) buckets_[i].store(0);
 }
@@ -51,7 +51,8 @@ std::string PrometheusLabels(const std::vector<std::pair<std::string, std::strin
 Counter* MetricsRegistry::AddCounter(const std::string& name, const std::string& help,
                                      const std::string& labels) {
   std::lock_guard lock(mu_);
-  auto& family = families_.try_emplace(name, Family{Type::kCounter, help, {}, {}, {}}).first->second;
+  auto& family =
+      families_.try_emplace(name, Family{Type::kCounter, help, {}, {}, {}}).first->second;
   auto& slot = family.counters[labels];
   if (!slot) slot = std::make_unique<Counter>();
   return slot.get();
@@ -85,9 +86,13 @@ std::string Braced(const std::string& labels, const std::string& extra = "") {
   return inner.empty() ? "" : "{" + inner + "}";
 }
 
+// The shortest text that reads back as the same double (0.00025, not 0.00025000000000000001).
 std::string Number(double v) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  for (int precision = 6; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 

@@ -66,8 +66,7 @@ class MetricsRegistry {
   // Same (name, labels) twice returns the same metric. `help` is taken from the first call.
   Counter* AddCounter(const std::string& name, const std::string& help,
                       const std::string& labels = "");
-  Gauge* AddGauge(const std::string& name, const std::string& help,
-                  const std::string& labels = "");
+  Gauge* AddGauge(const std::string& name, const std::string& help, const std::string& labels = "");
   Histogram* AddHistogram(const std::string& name, const std::string& help,
                           std::vector<double> upper_bounds, const std::string& labels = "");
 

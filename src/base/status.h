@@ -18,10 +18,10 @@ enum class StatusCode {
   kInvalidArgument,  // the caller's input is wrong (bad JSON, bad parameter, bad config key)
   kNotFound,
   kAlreadyExists,
-  kCorruption,       // stored data failed its checksum or framing
-  kIoError,          // the operating system refused (open, write, fsync)
-  kUnavailable,      // try again later (queue full, shutting down)
-  kResourceExhausted,// a configured bound was hit
+  kCorruption,         // stored data failed its checksum or framing
+  kIoError,            // the operating system refused (open, write, fsync)
+  kUnavailable,        // try again later (queue full, shutting down)
+  kResourceExhausted,  // a configured bound was hit
   kPermissionDenied,
   kFailedPrecondition,  // e.g. a poisoned archive writer
   kInternal,
@@ -35,7 +35,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status InvalidArgument(std::string m) {
+    return {StatusCode::kInvalidArgument, std::move(m)};
+  }
   static Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
   static Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
   static Status Corruption(std::string m) { return {StatusCode::kCorruption, std::move(m)}; }
@@ -67,7 +69,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design, like std::expected
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design, like std::expected
   Result(Status status) : v_(std::move(status)) {  // NOLINT
     assert(!std::get<Status>(v_).ok());
   }
@@ -94,8 +96,8 @@ class [[nodiscard]] Result {
 }  // namespace sluice
 
 // Returns early from the enclosing function with the Status of `expr` if it is not ok.
-#define SLUICE_RETURN_IF_ERROR(expr)            \
-  do {                                          \
-    ::sluice::Status sluice_status_ = (expr);   \
+#define SLUICE_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::sluice::Status sluice_status_ = (expr);        \
     if (!sluice_status_.ok()) return sluice_status_; \
   } while (0)

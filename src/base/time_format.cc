@@ -16,8 +16,12 @@ Civil ToCivil(int64_t unix_ms) {
   const auto day_point = floor<days>(tp);
   const year_month_day ymd{day_point};
   const hh_mm_ss hms{tp - day_point};
-  return Civil{int(ymd.year()),          int(unsigned(ymd.month())), int(unsigned(ymd.day())),
-               int(hms.hours().count()), int(hms.minutes().count()), int(hms.seconds().count()),
+  return Civil{int(ymd.year()),
+               int(unsigned(ymd.month())),
+               int(unsigned(ymd.day())),
+               int(hms.hours().count()),
+               int(hms.minutes().count()),
+               int(hms.seconds().count()),
                int(hms.subseconds().count())};
 }
 

@@ -1,0 +1,250 @@
+#include "http/http_session.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "http/stream_request.h"
+
+namespace sluice {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+namespace {
+
+constexpr std::chrono::seconds kBodyTimeout{120};
+
+// Closes the newest connections of `channel` if it is still over its limit when the grace
+// period of an over-limit admission ends (SPEC §4).
+void ScheduleLimitCheck(asio::any_io_executor executor, Channel& channel,
+                        std::chrono::milliseconds grace) {
+  auto timer = std::make_shared<asio::steady_timer>(executor, grace);
+  timer->async_wait([timer, &channel](const boost::system::error_code& ec) {
+    if (ec) return;
+    for (const auto& subscriber : channel.EnforceLimit()) {
+      subscriber->Disconnect(DisconnectReason::kTooManyConnections);
+    }
+  });
+}
+
+std::string IngestBody(const NdjsonResult& result) {
+  std::string body = "{\"accepted\":" + std::to_string(result.accepted) +
+                     ",\"rejected\":" + std::to_string(result.rejected) + ",\"errors\":[";
+  for (size_t i = 0; i < result.errors.size(); ++i) {
+    if (i) body += ',';
+    body += "{\"line\":" + std::to_string(result.errors[i].line) +
+            ",\"message\":" + JsonQuote(result.errors[i].message) + "}";
+  }
+  body += "]}\n";
+  return body;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(asio::ip::tcp::socket socket, ServerContext& context)
+    : stream_(std::move(socket)), context_(context) {
+  context_.open_sockets.fetch_add(1, std::memory_order_relaxed);
+  context_.http_metrics.open_sockets->Add(1);
+}
+
+HttpSession::~HttpSession() {
+  context_.open_sockets.fetch_sub(1, std::memory_order_relaxed);
+  context_.http_metrics.open_sockets->Add(-1);
+}
+
+void HttpSession::Start() { ReadHeader(); }
+
+void HttpSession::ReadHeader() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(context_.config.max_header_bytes));
+  // Beast checks a declared Content-Length against this while parsing the header, so it is
+  // the largest body any route takes; routes that take none refuse one in OnHeader.
+  parser_->body_limit(context_.config.max_ingest_body_bytes);
+  stream_.expires_after(std::chrono::milliseconds(context_.config.header_timeout_ms));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                            self->OnHeader(ec);
+                          });
+}
+
+void HttpSession::OnHeader(const boost::system::error_code& ec) {
+  if (ec == http::error::header_limit) {
+    Respond(EnterpriseError(
+        http::status::request_header_fields_too_large,
+        "Request headers exceed " + std::to_string(context_.config.max_header_bytes) + " bytes.",
+        context_.clock.NowMs()));
+    return;
+  }
+  if (ec == http::error::body_limit) {
+    RespondBodyTooLarge();
+    return;
+  }
+  if (ec) return;  // timeout, EOF or garbage: drop the socket
+  context_.http_metrics.requests->Add(1);
+  route_ = ParseRoute(std::string_view(parser_->get().target()));
+  const auto method = parser_->get().method();
+  if (route_.kind == Route::Kind::kIngest && method == http::verb::post) {
+    stream_.expires_after(kBodyTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                       self->OnBody(ec);
+                     });
+    return;
+  }
+  if (!parser_->is_done()) {
+    // Only ingest takes a body; reading it here would only be a way to tie up the server.
+    if (parser_->content_length().value_or(1) != 0 || parser_->chunked()) {
+      Respond(EnterpriseError(http::status::payload_too_large,
+                              "This endpoint takes no request body.", context_.clock.NowMs()));
+      return;
+    }
+  }
+  Dispatch();
+}
+
+void HttpSession::OnBody(const boost::system::error_code& ec) {
+  if (ec == http::error::body_limit) {
+    RespondBodyTooLarge();
+    return;
+  }
+  if (ec) return;
+  Dispatch();
+}
+
+void HttpSession::RespondBodyTooLarge() {
+  Respond(EnterpriseError(http::status::payload_too_large,
+                          "The request body exceeds " +
+                              std::to_string(context_.config.max_ingest_body_bytes) +
+                              " bytes; send it in smaller requests.",
+                          context_.clock.NowMs()));
+}
+
+void HttpSession::Dispatch() {
+  const auto method = parser_->get().method();
+  const int64_t now = context_.clock.NowMs();
+  switch (route_.kind) {
+    case Route::Kind::kEnterpriseStream:
+      if (method != http::verb::get) break;
+      HandleStream();
+      return;
+    case Route::Kind::kIngest:
+      if (method != http::verb::post) break;
+      HandleIngest();
+      return;
+    case Route::Kind::kMetrics:
+      if (method != http::verb::get) break;
+      Respond(TextResponse(http::status::ok, context_.metrics.Render(),
+                           "text/plain; version=0.0.4; charset=utf-8"));
+      return;
+    case Route::Kind::kHealth:
+      Respond(JsonResponse(http::status::ok, "{\"status\":\"ok\"}\n"));
+      return;
+    case Route::Kind::kNotFound:
+      Respond(EnterpriseError(http::status::not_found, "No such endpoint.", now));
+      return;
+  }
+  Respond(EnterpriseError(
+      http::status::method_not_allowed,
+      "Method " + std::string(parser_->get().method_string()) + " is not allowed here.", now));
+}
+
+void HttpSession::HandleStream() {
+  const auto& request = parser_->get();
+  StreamRequestHeaders headers{std::string_view(request[http::field::authorization]),
+                               std::string_view(request[http::field::accept_encoding])};
+  StreamDecision decision = DecideStreamRequest(route_, headers, context_);
+  if (decision.error) {
+    Respond(std::move(*decision.error));
+    return;
+  }
+  const StreamAdmission admission = *decision.admission;
+  handed_over_ = true;
+  stream_.expires_never();
+  StreamConnectionOptions options;
+  options.heartbeat = std::chrono::milliseconds(context_.config.heartbeat_ms);
+  options.write_timeout = std::chrono::milliseconds(context_.config.write_timeout_ms);
+  options.slow_reader_bytes = context_.config.slow_reader_bytes;
+  auto connection = std::make_shared<StreamConnection>(stream_.release_socket(), *admission.stream,
+                                                       *admission.channel, admission.gzip, options,
+                                                       context_.clock, context_.stream_connections);
+  const Channel::Admission result = admission.channel->Admit(connection);
+  connection->Start();
+  if (result == Channel::Admission::kAdmittedInGrace) {
+    ScheduleLimitCheck(stream_.get_executor(), *admission.channel,
+                       std::chrono::milliseconds(context_.config.connection_grace_ms));
+  }
+}
+
+void HttpSession::HandleIngest() {
+  const int64_t now = context_.clock.NowMs();
+  const auto& request = parser_->get();
+  const auto credentials =
+      ParseBasicAuthorization(std::string_view(request[http::field::authorization]));
+  if (!credentials || !context_.ingest_users.Verify(credentials->user, credentials->password)) {
+    Respond(Unauthorized(now));
+    return;
+  }
+  IngestBatch batch;
+  NdjsonLimits limits;
+  limits.max_post_bytes = context_.config.max_post_bytes;
+  NdjsonResult result = ParseNdjson(request.body(), context_.post_parser, batch, limits);
+  context_.http_metrics.ingest_rejected_lines->Add(result.rejected);
+  if (batch.empty()) {
+    RespondIngest(Status::Ok(), result);
+    return;
+  }
+  // Answer only once the posts are durable (the pipeline calls back on its own thread).
+  auto executor = stream_.get_executor();
+  batch.on_durable = [self = shared_from_this(), executor, result](Status status) {
+    asio::post(executor,
+               [self, status = std::move(status), result] { self->RespondIngest(status, result); });
+  };
+  if (Status s = context_.ingest.TrySubmit(batch); !s.ok()) {
+    HttpResponse res = EnterpriseError(http::status::service_unavailable,
+                                       s.message() + " Nothing of this request was accepted.", now);
+    res.set(http::field::retry_after, "1");
+    Respond(std::move(res));
+  }
+}
+
+void HttpSession::RespondIngest(const Status& status, const NdjsonResult& result) {
+  if (!status.ok()) {
+    Respond(EnterpriseError(http::status::internal_server_error,
+                            "The archive could not make these posts durable (" + status.message() +
+                                "); nothing of this request was accepted.",
+                            context_.clock.NowMs()));
+    return;
+  }
+  const bool all_bad = result.accepted == 0 && result.rejected > 0;
+  Respond(JsonResponse(all_bad ? http::status::bad_request : http::status::ok, IngestBody(result)));
+}
+
+void HttpSession::Respond(HttpResponse response) {
+  const bool keep_alive =
+      parser_ && parser_->is_header_done() && parser_->get().keep_alive() && parser_->is_done();
+  response.keep_alive(keep_alive);
+  response.set(http::field::server, "sluice");
+  response_ = std::make_shared<HttpResponse>(std::move(response));
+  stream_.expires_after(std::chrono::milliseconds(context_.config.write_timeout_ms));
+  http::async_write(
+      stream_, *response_,
+      [self = shared_from_this(), keep_alive](const boost::system::error_code& ec, size_t) {
+        self->OnResponseWritten(ec, keep_alive);
+      });
+}
+
+void HttpSession::OnResponseWritten(const boost::system::error_code& ec, bool keep_alive) {
+  response_.reset();
+  if (ec || !keep_alive) {
+    boost::system::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    stream_.close();
+    return;
+  }
+  ReadHeader();
+}
+
+}  // namespace sluice

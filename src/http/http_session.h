@@ -1,0 +1,55 @@
+// HttpSession: one accepted socket while it speaks request/response HTTP/1.1 (keep-alive).
+// A stream request hands the socket over to a StreamConnection and the session ends.
+//
+// Bounds: headers must arrive within header_timeout_ms and fit in max_header_bytes (slowloris);
+// an ingest body must fit in max_ingest_body_bytes; other requests may not carry a body.
+// Thread safety: network thread only.
+#pragma once
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+
+#include "http/responses.h"
+#include "http/route.h"
+#include "http/server_context.h"
+#include "ingest/ndjson.h"
+
+namespace sluice {
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(boost::asio::ip::tcp::socket socket, ServerContext& context);
+  ~HttpSession();
+  HttpSession(const HttpSession&) = delete;  // owns a socket
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  void Start();
+
+ private:
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+
+  void ReadHeader();
+  void OnHeader(const boost::system::error_code& ec);
+  void OnBody(const boost::system::error_code& ec);
+  void Dispatch();
+  void RespondBodyTooLarge();
+  void HandleStream();
+  void HandleIngest();
+  void RespondIngest(const Status& status, const NdjsonResult& result);
+  void Respond(HttpResponse response);
+  void OnResponseWritten(const boost::system::error_code& ec, bool keep_alive);
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  ServerContext& context_;
+  std::optional<Parser> parser_;
+  Route route_;
+  std::shared_ptr<HttpResponse> response_;  // alive while being written
+  bool handed_over_ = false;
+};
+
+}  // namespace sluice

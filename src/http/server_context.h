@@ -1,0 +1,42 @@
+// ServerContext: what every request handler needs, passed explicitly (no global state).
+// Lifetime: outlives the io_context's handlers (owned by main's wiring).
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "base/clock.h"
+#include "base/metrics.h"
+#include "config/credentials.h"
+#include "config/server_config.h"
+#include "http/stream_connection.h"
+#include "ingest/ingest_batch.h"
+#include "post/post_parser.h"
+#include "stream/stream_registry.h"
+
+namespace sluice {
+
+struct HttpMetrics {
+  Counter* requests = nullptr;
+  Counter* rejected_connections = nullptr;  // over max_connections
+  Counter* ingest_rejected_lines = nullptr;
+  Gauge* open_sockets = nullptr;
+};
+
+struct ServerContext {
+  const ServerConfig& config;
+  StreamRegistry& registry;
+  IngestSink& ingest;
+  MetricsRegistry& metrics;
+  const Clock& clock;
+  CredentialVerifier ingest_users;
+  PostParser post_parser;  // used on the network thread only
+  ConnectionCounter stream_connections;
+  std::atomic<int> open_sockets{0};
+  HttpMetrics http_metrics;
+
+  ServerContext(const ServerConfig& config, StreamRegistry& registry, IngestSink& ingest,
+                MetricsRegistry& metrics, const Clock& clock);
+};
+
+}  // namespace sluice

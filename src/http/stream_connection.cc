@@ -1,0 +1,295 @@
+#include "http/stream_connection.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+#include <cstdio>
+
+namespace sluice {
+namespace {
+
+namespace asio = boost::asio;
+using std::chrono::steady_clock;
+
+constexpr size_t kMaxBuffersPerWrite = 256;
+constexpr uint64_t kMaxBytesPerWrite = 8ull << 20;
+constexpr std::string_view kCrLf = "\r\n";
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+std::string ResponseHeader(bool gzip) {
+  std::string h =
+      "HTTP/1.1 200 OK\r\n"
+      "Content-Type: application/json; charset=utf-8\r\n"
+      "Transfer-Encoding: chunked\r\n"
+      "Cache-Control: no-cache\r\n"
+      "Connection: close\r\n"
+      "Vary: Accept-Encoding\r\n";
+  if (gzip) h += "Content-Encoding: gzip\r\n";
+  h += "\r\n";
+  return h;
+}
+
+}  // namespace
+
+StreamConnection::StreamConnection(asio::ip::tcp::socket socket, Stream& stream, Channel& channel,
+                                   bool gzip, StreamConnectionOptions options, const Clock& clock,
+                                   ConnectionCounter& counter)
+    : socket_(std::move(socket)),
+      timer_(socket_.get_executor()),
+      stream_(stream),
+      channel_(channel),
+      gzip_(gzip),
+      options_(options),
+      clock_(clock),
+      counter_(counter) {
+  counter_.open.fetch_add(1, std::memory_order_relaxed);
+}
+
+StreamConnection::~StreamConnection() { counter_.open.fetch_sub(1, std::memory_order_relaxed); }
+
+void StreamConnection::Start() {
+  last_write_ = steady_clock::now();
+  Piece header;
+  header.kind = PieceKind::kRaw;
+  header.own = ResponseHeader(gzip_);
+  Enqueue(std::move(header));
+  if (gzip_) {
+    Piece gzip_header;
+    gzip_header.bytes = gzip::GzipHeader();
+    Enqueue(std::move(gzip_header));
+  }
+  WriteMore();
+  ArmTimer();
+  WatchForClose();
+}
+
+void StreamConnection::Enqueue(Piece piece) {
+  pieces_.push_back(std::move(piece));
+  Piece& p = pieces_.back();
+  // Point `bytes` at the piece's own storage only now that it has its final address (a deque
+  // never moves its elements on push_back/pop_front).
+  if (!p.own.empty()) p.bytes = p.own;
+  queued_bytes_ += p.bytes.size();
+}
+
+void StreamConnection::Deliver(const StreamChunkPtr& chunk) {
+  if (state_ != State::kOpen) return;
+  const uint64_t size =
+      gzip_ && chunk->deflated ? chunk->deflated->bytes.size() : chunk->plain.size();
+  if (queued_bytes_ + size > options_.slow_reader_bytes) {
+    Disconnect(DisconnectReason::kSlowReader);
+    return;
+  }
+  Piece piece;
+  piece.chunk = chunk;
+  piece.posts = chunk->posts;
+  if (!gzip_) {
+    piece.bytes = chunk->plain;
+  } else if (chunk->deflated) {
+    piece.block = &*chunk->deflated;
+    piece.bytes = chunk->deflated->bytes;
+  } else {
+    // The chunk was built before this connection joined: deflate it for this connection only.
+    auto holder = std::make_shared<StreamChunk>();
+    holder->deflated = gzip::DeflateStandalone(chunk->plain);
+    holder->posts = chunk->posts;
+    piece.chunk = holder;
+    piece.block = &*holder->deflated;
+    piece.bytes = holder->deflated->bytes;
+  }
+  Enqueue(std::move(piece));
+  WriteMore();
+}
+
+void StreamConnection::EnqueueMessage(std::string_view json) {
+  std::string line(json);
+  line += kCrLf;
+  Piece piece;
+  if (gzip_) {
+    auto holder = std::make_shared<StreamChunk>();
+    holder->deflated = gzip::DeflateStandalone(line);
+    piece.chunk = holder;
+    piece.block = &*holder->deflated;
+    piece.bytes = holder->deflated->bytes;
+  } else {
+    piece.own = std::move(line);
+  }
+  Enqueue(std::move(piece));
+}
+
+void StreamConnection::Disconnect(DisconnectReason reason) {
+  if (state_ != State::kOpen) return;
+  state_ = State::kClosing;
+  if (reason == DisconnectReason::kSlowReader) {
+    // What is not yet in flight is dropped: the client could not take it anyway (and backfill
+    // does not bring it back, as on PowerTrack).
+    while (pieces_.size() > inflight_) {
+      queued_bytes_ -= pieces_.back().bytes.size();
+      pieces_.pop_back();
+    }
+    stream_.metrics().slow_reader_disconnects->Add(1);
+  } else if (reason == DisconnectReason::kTooManyConnections) {
+    stream_.metrics().limit_disconnects->Add(1);
+  }
+  EnqueueMessage(EnterpriseDisconnectMessage(reason, clock_.NowMs()));
+  if (gzip_) {
+    Piece trailer;
+    trailer.kind = PieceKind::kGzipTrailer;
+    Enqueue(std::move(trailer));
+  }
+  Piece last;
+  last.kind = PieceKind::kRaw;
+  last.bytes = kLastChunk;
+  Enqueue(std::move(last));
+  LeaveChannel();
+  WriteMore();
+}
+
+void StreamConnection::WriteMore() {
+  if (state_ == State::kClosed || inflight_ > 0 || pieces_.empty()) return;
+  buffers_.clear();
+  size_t groups = 0;
+  uint64_t total = 0;
+  size_t i = 0;
+  while (i < pieces_.size() && buffers_.size() + 3 < kMaxBuffersPerWrite &&
+         total < kMaxBytesPerWrite) {
+    Piece& first = pieces_[i];
+    if (first.kind == PieceKind::kRaw) {
+      buffers_.emplace_back(first.bytes.data(), first.bytes.size());
+      total += first.bytes.size();
+      ++i;
+      continue;
+    }
+    // One HTTP chunk around a run of consecutive chunked pieces.
+    if (chunk_heads_.size() <= groups) chunk_heads_.resize(groups + 1);
+    const size_t head_index = buffers_.size();
+    buffers_.emplace_back();  // the size line, filled in below
+    uint64_t group_bytes = 0;
+    while (i < pieces_.size() && pieces_[i].kind != PieceKind::kRaw &&
+           buffers_.size() + 2 < kMaxBuffersPerWrite && total + group_bytes < kMaxBytesPerWrite) {
+      Piece& p = pieces_[i];
+      if (p.kind == PieceKind::kGzipTrailer) {
+        p.own = member_.Trailer();
+        p.bytes = p.own;
+      } else if (p.block) {
+        member_.Add(*p.block);
+      }
+      if (!p.bytes.empty()) buffers_.emplace_back(p.bytes.data(), p.bytes.size());
+      group_bytes += p.bytes.size();
+      ++i;
+    }
+    if (group_bytes == 0) {  // never emit a zero-size chunk: it would end the body
+      buffers_.erase(buffers_.begin() + head_index);
+      continue;
+    }
+    auto& head = chunk_heads_[groups++];
+    const int n = std::snprintf(head.data(), head.size(), "%llx\r\n",
+                                static_cast<unsigned long long>(group_bytes));
+    buffers_[head_index] = asio::const_buffer(head.data(), n);
+    buffers_.emplace_back(kCrLf.data(), kCrLf.size());
+    total += group_bytes;
+  }
+  inflight_ = i;
+  for (size_t k = 0; k < inflight_; ++k) queued_bytes_ -= pieces_[k].bytes.size();
+  if (buffers_.empty()) {  // only empty pieces: nothing to send
+    pieces_.erase(pieces_.begin(), pieces_.begin() + inflight_);
+    inflight_ = 0;
+    return;
+  }
+  write_started_ = steady_clock::now();
+  asio::async_write(socket_, buffers_,
+                    [self = shared_from_this()](const boost::system::error_code& ec, size_t n) {
+                      self->OnWrite(ec, n);
+                    });
+}
+
+void StreamConnection::OnWrite(const boost::system::error_code& ec, size_t bytes) {
+  if (state_ == State::kClosed) return;
+  if (ec) {
+    CloseNow();
+    return;
+  }
+  uint64_t posts = 0;
+  for (size_t k = 0; k < inflight_; ++k) posts += pieces_[k].posts;
+  pieces_.erase(pieces_.begin(), pieces_.begin() + inflight_);
+  inflight_ = 0;
+  last_write_ = steady_clock::now();
+  stream_.metrics().posts_delivered->Add(posts);
+  stream_.metrics().bytes_delivered->Add(bytes);
+  if (state_ == State::kClosing && pieces_.empty()) {
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    CloseNow();
+    return;
+  }
+  WriteMore();
+}
+
+void StreamConnection::ArmTimer() {
+  auto next = last_write_ + options_.heartbeat;
+  if (inflight_ > 0) next = std::min(next, write_started_ + options_.write_timeout);
+  const auto now = steady_clock::now();
+  if (next <= now) next = now + std::chrono::milliseconds(1);
+  timer_.expires_at(next);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->OnTimer();
+  });
+}
+
+void StreamConnection::OnTimer() {
+  if (state_ == State::kClosed) return;
+  const auto now = steady_clock::now();
+  if (inflight_ > 0 && now - write_started_ >= options_.write_timeout) {
+    CloseNow();  // the client stopped reading; even its system message cannot get through
+    return;
+  }
+  if (state_ == State::kOpen && inflight_ == 0 && pieces_.empty() &&
+      now - last_write_ >= options_.heartbeat) {
+    Piece heartbeat;
+    if (gzip_) {
+      const gzip::DeflatedBlock& block = gzip::HeartbeatBlock();
+      heartbeat.block = &block;
+      heartbeat.bytes = block.bytes;
+    } else {
+      heartbeat.bytes = kCrLf;
+    }
+    Enqueue(std::move(heartbeat));
+    stream_.metrics().heartbeats->Add(1);
+    WriteMore();
+    last_write_ = now;  // a stuck heartbeat write is caught by the write timeout instead
+  }
+  ArmTimer();
+}
+
+void StreamConnection::WatchForClose() {
+  // A streaming client sends nothing after its request; a read completing with EOF or an error
+  // means it went away, and its slot in the connection limit is freed at once.
+  socket_.async_read_some(asio::buffer(read_sink_),
+                          [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
+                            if (self->state_ == State::kClosed) return;
+                            if (ec) {
+                              self->CloseNow();
+                            } else {
+                              self->WatchForClose();
+                            }
+                          });
+}
+
+void StreamConnection::CloseNow() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  boost::system::error_code ignored;
+  timer_.cancel();
+  socket_.close(ignored);
+  // pieces_ stay until destruction: an aborted write may still name their buffers.
+  LeaveChannel();
+}
+
+void StreamConnection::LeaveChannel() {
+  if (left_channel_) return;
+  left_channel_ = true;
+  // Posted: the channel may be iterating its subscribers right now (Subscriber's contract).
+  asio::post(socket_.get_executor(),
+             [self = shared_from_this()] { self->channel_.Remove(self.get()); });
+}
+
+}  // namespace sluice

@@ -1,0 +1,118 @@
+#include "http/stream_request.h"
+
+#include <boost/beast/http/field.hpp>
+
+namespace sluice {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr std::string_view kCompressionRequired =
+    "This connection requires compression. To enable compression, send an "
+    "'Accept-Encoding: gzip' header in your request and be ready to uncompress the stream as it "
+    "is read on the client end.";
+
+StreamDecision Fail(HttpResponse response) {
+  StreamDecision d;
+  d.error = std::move(response);
+  return d;
+}
+
+std::string_view ProductName(StreamKind kind) {
+  switch (kind) {
+    case StreamKind::kPowerTrack:
+      return "powertrack";
+    case StreamKind::kDecahose:
+      return "sample10";
+    case StreamKind::kSample:
+      return "sample1";
+  }
+  return "";
+}
+
+}  // namespace
+
+HttpResponse Unauthorized(int64_t now_ms) {
+  HttpResponse res = EnterpriseError(
+      http::status::unauthorized,
+      "Authentication failed: send HTTP Basic credentials of a user of this account.", now_ms);
+  res.set(http::field::www_authenticate, "Basic realm=\"sluice\"");
+  return res;
+}
+
+StreamDecision DecideStreamRequest(const Route& route, const StreamRequestHeaders& headers,
+                                   ServerContext& context) {
+  const int64_t now = context.clock.NowMs();
+  const std::optional<BasicCredentials> credentials =
+      ParseBasicAuthorization(headers.authorization);
+  if (!credentials) return Fail(Unauthorized(now));
+
+  Account* account = context.registry.FindAccount(route.account);
+  if (!account || !account->users->Verify(credentials->user, credentials->password)) {
+    // Valid credentials of another account: the stream is simply not theirs to see.
+    if (context.registry.AuthenticateAny(credentials->user, credentials->password)) {
+      return Fail(
+          EnterpriseError(http::status::not_found, "No stream at this URL for your account.", now));
+    }
+    return Fail(Unauthorized(now));
+  }
+
+  Stream* stream = context.registry.FindStream(route.account, route.label);
+  if (!stream || stream->kind() != route.stream_kind) {
+    return Fail(EnterpriseError(http::status::not_found,
+                                "Stream '" + route.label + "' of account '" + route.account +
+                                    "' is not a " + std::string(ProductName(route.stream_kind)) +
+                                    " stream of this account.",
+                                now));
+  }
+
+  int partition = 0;
+  const auto partition_param = route.query.find("partition");
+  if (stream->kind() == StreamKind::kDecahose) {
+    if (partition_param == route.query.end()) {
+      return Fail(EnterpriseError(http::status::bad_request,
+                                  "The partition parameter is required: partition=1 or "
+                                  "partition=2.",
+                                  now));
+    }
+    if (partition_param->second != "1" && partition_param->second != "2") {
+      return Fail(EnterpriseError(
+          http::status::bad_request,
+          "Invalid partition '" + partition_param->second.substr(0, 32) + "': must be 1 or 2.",
+          now));
+    }
+    partition = partition_param->second[0] - '0';
+  } else if (partition_param != route.query.end()) {
+    return Fail(EnterpriseError(http::status::bad_request,
+                                "The partition parameter applies only to sample10 streams.", now));
+  }
+
+  for (std::string_view name : {"backfillMinutes", "startTime", "endTime"}) {
+    if (route.query.count(name)) {
+      return Fail(EnterpriseError(http::status::not_implemented,
+                                  std::string(name) + " is not supported by this server yet.",
+                                  now));
+    }
+  }
+
+  const bool gzip = AcceptsGzip(headers.accept_encoding);
+  if (!gzip && stream->config().require_gzip) {
+    return Fail(EnterpriseError(http::status::not_acceptable, kCompressionRequired, now));
+  }
+
+  Channel& channel = stream->ChannelOfPartition(partition);
+  if (static_cast<int>(channel.size()) > channel.connection_limit()) {
+    stream->metrics().refused_connections->Add(1);
+    return Fail(EnterpriseError(http::status::too_many_requests,
+                                std::string(kConnectionLimitMessage) + " (Allowed connections = " +
+                                    std::to_string(channel.connection_limit()) + ")",
+                                now));
+  }
+
+  StreamDecision d;
+  d.admission = StreamAdmission{stream, &channel, gzip};
+  return d;
+}
+
+}  // namespace sluice

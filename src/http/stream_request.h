@@ -1,0 +1,39 @@
+// Deciding a stream request (SPEC §2, §4): authenticate, find the stream, check the query and
+// the encoding, check the connection limit. Pure logic, separate from sockets so that every
+// status and body is unit-testable.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "http/responses.h"
+#include "http/route.h"
+#include "http/server_context.h"
+
+namespace sluice {
+
+struct StreamRequestHeaders {
+  std::string_view authorization;
+  std::string_view accept_encoding;
+};
+
+struct StreamAdmission {
+  Stream* stream = nullptr;
+  Channel* channel = nullptr;
+  bool gzip = false;
+};
+
+// Either an admission (the caller creates the connection and admits it to `channel`) or the
+// error response to send. REQUIRES: route.kind == kEnterpriseStream; network thread.
+struct StreamDecision {
+  std::optional<StreamAdmission> admission;
+  std::optional<HttpResponse> error;
+};
+
+StreamDecision DecideStreamRequest(const Route& route, const StreamRequestHeaders& headers,
+                                   ServerContext& context);
+
+// 401 with a Basic challenge.
+HttpResponse Unauthorized(int64_t now_ms);
+
+}  // namespace sluice

@@ -1,0 +1,147 @@
+#include "stream/pipeline.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <future>
+#include <mutex>
+
+#include "base/snowflake.h"
+#include "post/sample.h"
+
+namespace sluice {
+namespace {
+
+class RecordingSubscriber : public Subscriber {
+ public:
+  explicit RecordingSubscriber(bool gzip) : gzip_(gzip) {}
+  void Deliver(const StreamChunkPtr& chunk) override { chunks.push_back(chunk); }
+  void Disconnect(DisconnectReason) override {}
+  bool wants_gzip() const override { return gzip_; }
+  std::vector<StreamChunkPtr> chunks;
+
+ private:
+  bool gzip_;
+};
+
+// Runs posted closures on the test's thread, when asked: the "network thread".
+class ManualExecutor {
+ public:
+  void Post(std::function<void()> f) {
+    std::lock_guard lock(mu_);
+    work_.push_back(std::move(f));
+  }
+  void RunAll() {
+    std::vector<std::function<void()>> work;
+    {
+      std::lock_guard lock(mu_);
+      work.swap(work_);
+    }
+    for (auto& f : work) f();
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::function<void()>> work_;
+};
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/sluice-pipeline-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    config_.accounts.push_back(AccountConfig{"acme", {}, {}, {}});
+    StreamConfig decahose;
+    decahose.label = "decahose";
+    decahose.kind = StreamKind::kDecahose;
+    StreamConfig sample;
+    sample.label = "sample";
+    sample.kind = StreamKind::kSample;
+    StreamConfig prod;
+    prod.label = "prod";
+    config_.accounts[0].streams = {decahose, sample, prod};
+    registry_ = std::make_unique<StreamRegistry>(config_, metrics_);
+    archive::WriterOptions options;
+    options.dir = dir_;
+    options.sync_mode = archive::SyncMode::kAlways;
+    auto writer = archive::Writer::Open(options, clock_, nullptr, nullptr);
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    pipeline_ = std::make_unique<Pipeline>(
+        PipelineOptions{}, std::move(writer).value(), *registry_,
+        [this](std::function<void()> f) { executor_.Post(std::move(f)); }, metrics_);
+  }
+  void TearDown() override {
+    // Stop may wait for the "network thread" to take what was posted.
+    auto stopped = std::async(std::launch::async, [&] { pipeline_.reset(); });
+    while (stopped.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready) {
+      executor_.RunAll();
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  ServerConfig config_;
+  SystemClock clock_;
+  MetricsRegistry metrics_;
+  std::unique_ptr<StreamRegistry> registry_;
+  ManualExecutor executor_;
+  std::unique_ptr<Pipeline> pipeline_;
+};
+
+TEST_F(PipelineTest, EachChannelGetsExactlyItsPostsAndAckFollowsFanOut) {
+  Stream* decahose = registry_->FindStream("acme", "decahose");
+  Stream* sample = registry_->FindStream("acme", "sample");
+  auto p1 = std::make_shared<RecordingSubscriber>(true);
+  auto p2 = std::make_shared<RecordingSubscriber>(false);
+  auto one = std::make_shared<RecordingSubscriber>(false);
+  (void)decahose->ChannelOfPartition(1).Admit(p1);
+  (void)decahose->ChannelOfPartition(2).Admit(p2);
+  (void)sample->ChannelOfPartition(0).Admit(one);
+  pipeline_->Start();
+
+  IngestBatch batch;
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 2000; ++i) {
+    const uint64_t id = MakeSnowflake(1767225600000 + i, 1, 0);
+    ids.push_back(id);
+    batch.Add(id, "{\"id_str\":\"" + std::to_string(id) + "\"}");
+  }
+  std::promise<Status> durable;
+  batch.on_durable = [&](Status s) { durable.set_value(s); };
+  ASSERT_TRUE(pipeline_->Submit(std::move(batch)).ok());
+  ASSERT_TRUE(durable.get_future().get().ok());
+  // The chunks were handed to the network thread before the acknowledgement.
+  executor_.RunAll();
+
+  auto collect = [](const RecordingSubscriber& s) {
+    std::string all;
+    for (const auto& c : s.chunks) all += c->plain;
+    return all;
+  };
+  std::string want1, want2, want_sample;
+  for (uint64_t id : ids) {
+    const std::string line = "{\"id_str\":\"" + std::to_string(id) + "\"}\r\n";
+    if (InDecahose(id)) (DecahosePartition(id) == 1 ? want1 : want2) += line;
+    if (InOnePercentSample(id)) want_sample += line;
+  }
+  EXPECT_EQ(collect(*p1), want1);
+  EXPECT_EQ(collect(*p2), want2);
+  EXPECT_EQ(collect(*one), want_sample);
+  // Deflated once for the channel with a gzip subscriber, not for the others.
+  ASSERT_FALSE(p1->chunks.empty());
+  EXPECT_TRUE(p1->chunks[0]->deflated.has_value());
+  EXPECT_FALSE(p2->chunks[0]->deflated.has_value());
+}
+
+TEST_F(PipelineTest, EmptyBatchIsAcknowledgedAtOnce) {
+  pipeline_->Start();
+  IngestBatch batch;
+  std::promise<Status> durable;
+  batch.on_durable = [&](Status s) { durable.set_value(s); };
+  ASSERT_TRUE(pipeline_->Submit(std::move(batch)).ok());
+  EXPECT_TRUE(durable.get_future().get().ok());
+}
+
+}  // namespace
+}  // namespace sluice

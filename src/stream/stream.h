@@ -1,0 +1,56 @@
+// Stream: one labelled stream of an account (SPEC §1) — its configuration, its fan-out
+// channels (one; two for a Decahose, one per partition) and its delivery counters.
+//
+// Which posts a stream carries is decided once per post by ChannelFor, on the pipeline thread.
+// The channels themselves belong to the network thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/metrics.h"
+#include "config/server_config.h"
+#include "stream/channel.h"
+
+namespace sluice {
+
+struct StreamMetrics {
+  Counter* posts_delivered = nullptr;  // posts written to connections (each connection counts)
+  Counter* bytes_delivered = nullptr;  // bytes written to sockets, after compression
+  Counter* heartbeats = nullptr;
+  Counter* slow_reader_disconnects = nullptr;
+  Counter* limit_disconnects = nullptr;
+  Counter* refused_connections = nullptr;  // 429
+};
+
+class Stream {
+ public:
+  Stream(std::string account, StreamConfig config, MetricsRegistry& metrics);
+  Stream(const Stream&) = delete;  // channels are referenced by their subscribers
+  Stream& operator=(const Stream&) = delete;
+
+  const std::string& account() const { return account_; }
+  const StreamConfig& config() const { return config_; }
+  StreamKind kind() const { return config_.kind; }
+
+  // Index of the channel that carries post `id`, or -1 when the stream does not carry it.
+  // Thread safety: any thread (pure function of the id and the configuration).
+  int ChannelFor(uint64_t post_id) const;
+
+  size_t channel_count() const { return channels_.size(); }
+  Channel& channel(size_t i) { return *channels_[i]; }
+  // The channel of a Decahose partition (1 or 2); the only channel otherwise (partition 0).
+  // REQUIRES: the partition is valid for the stream's kind.
+  Channel& ChannelOfPartition(int partition);
+
+  const StreamMetrics& metrics() const { return metrics_; }
+
+ private:
+  const std::string account_;
+  const StreamConfig config_;
+  std::vector<std::unique_ptr<Channel>> channels_;
+  StreamMetrics metrics_;
+};
+
+}  // namespace sluice

@@ -1,0 +1,36 @@
+#include "stream/stream_registry.h"
+
+namespace sluice {
+
+StreamRegistry::StreamRegistry(const ServerConfig& config, MetricsRegistry& metrics) {
+  for (const AccountConfig& account_config : config.accounts) {
+    Account& account = accounts_[account_config.name];
+    account.name = account_config.name;
+    account.users = std::make_unique<CredentialVerifier>(account_config.users);
+    for (const StreamConfig& stream_config : account_config.streams) {
+      streams_.push_back(std::make_unique<Stream>(account_config.name, stream_config, metrics));
+      account.streams[stream_config.label] = streams_.back().get();
+    }
+  }
+}
+
+Account* StreamRegistry::FindAccount(std::string_view name) {
+  auto it = accounts_.find(name);
+  return it == accounts_.end() ? nullptr : &it->second;
+}
+
+Stream* StreamRegistry::FindStream(std::string_view account, std::string_view label) {
+  Account* a = FindAccount(account);
+  if (!a) return nullptr;
+  auto it = a->streams.find(label);
+  return it == a->streams.end() ? nullptr : it->second;
+}
+
+Account* StreamRegistry::AuthenticateAny(std::string_view user, std::string_view password) {
+  for (auto& [name, account] : accounts_) {
+    if (account.users->Verify(user, password)) return &account;
+  }
+  return nullptr;
+}
+
+}  // namespace sluice

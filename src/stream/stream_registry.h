@@ -1,0 +1,43 @@
+// StreamRegistry: the accounts and streams of the configuration, built once at start-up.
+// The set of accounts and streams never changes while running, so lookups need no lock.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/metrics.h"
+#include "config/credentials.h"
+#include "config/server_config.h"
+#include "stream/stream.h"
+
+namespace sluice {
+
+struct Account {
+  std::string name;
+  std::unique_ptr<CredentialVerifier> users;  // Basic auth users of this account
+  std::map<std::string, Stream*, std::less<>> streams;
+};
+
+class StreamRegistry {
+ public:
+  StreamRegistry(const ServerConfig& config, MetricsRegistry& metrics);
+  StreamRegistry(const StreamRegistry&) = delete;
+  StreamRegistry& operator=(const StreamRegistry&) = delete;
+
+  // nullptr when unknown.
+  Account* FindAccount(std::string_view name);
+  Stream* FindStream(std::string_view account, std::string_view label);
+  // The account whose users accept these credentials, or nullptr.
+  Account* AuthenticateAny(std::string_view user, std::string_view password);
+
+  const std::vector<std::unique_ptr<Stream>>& streams() const { return streams_; }
+
+ private:
+  std::map<std::string, Account, std::less<>> accounts_;
+  std::vector<std::unique_ptr<Stream>> streams_;
+};
+
+}  // namespace sluice
