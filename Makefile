@@ -5,6 +5,13 @@ BENCH_BUILD ?= build-bench
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
+# CI builds a fresh clone at a new path: let ccache reuse objects across checkouts.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 5G
+# Precompiled headers (Beast) are cacheable only with this sloppiness (ccache manual, "Precompiled headers").
+export CCACHE_SLOPPINESS := pch_defines,time_macros,include_file_mtime,include_file_ctime
+
 .PHONY: all build run test test-asan bench deps clean format
 
 all: build

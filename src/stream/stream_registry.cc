@@ -7,6 +7,9 @@ StreamRegistry::StreamRegistry(const ServerConfig& config, MetricsRegistry& metr
     Account& account = accounts_[account_config.name];
     account.name = account_config.name;
     account.users = std::make_unique<CredentialVerifier>(account_config.users);
+    for (const UserConfig& user : account_config.users) {
+      accounts_by_user_.emplace(user.name, &account);
+    }
     for (const StreamConfig& stream_config : account_config.streams) {
       streams_.push_back(std::make_unique<Stream>(account_config.name, stream_config, metrics));
       account.streams[stream_config.label] = streams_.back().get();
@@ -27,8 +30,9 @@ Stream* StreamRegistry::FindStream(std::string_view account, std::string_view la
 }
 
 Account* StreamRegistry::AuthenticateAny(std::string_view user, std::string_view password) {
-  for (auto& [name, account] : accounts_) {
-    if (account.users->Verify(user, password)) return &account;
+  const auto [begin, end] = accounts_by_user_.equal_range(user);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second->users->Verify(user, password)) return it->second;
   }
   return nullptr;
 }

@@ -30,13 +30,16 @@ class StreamRegistry {
   // nullptr when unknown.
   Account* FindAccount(std::string_view name);
   Stream* FindStream(std::string_view account, std::string_view label);
-  // The account whose users accept these credentials, or nullptr.
+  // The account whose users accept these credentials, or nullptr. Only accounts that have a
+  // user of that name are tried, so a failed attempt costs at most one password hash per such
+  // account, not one per account.
   Account* AuthenticateAny(std::string_view user, std::string_view password);
 
   const std::vector<std::unique_ptr<Stream>>& streams() const { return streams_; }
 
  private:
   std::map<std::string, Account, std::less<>> accounts_;
+  std::multimap<std::string, Account*, std::less<>> accounts_by_user_;
   std::vector<std::unique_ptr<Stream>> streams_;
 };
 
