@@ -48,12 +48,20 @@ void GeneratorSource::Run(std::stop_token stop, int64_t start_ms) {
   PostGenerator generator(seed_);
   PostPacer pacer(posts_per_second_, start_ms);
   while (!stop.stop_requested()) {
-    const uint64_t count = std::min(pacer.DueCount(clock_.NowMs()), batch_cap_);
+    const int64_t now_ms = clock_.NowMs();
+    const uint64_t count = std::min(pacer.DueCount(now_ms), batch_cap_);
     if (count > 0) {
       IngestBatch batch;
       batch.data.reserve(count * kReservedBytesPerPost);
       batch.posts.reserve(count);
-      for (uint64_t i = 0; i < count; ++i) generator.Generate(pacer.Take(), batch);
+      // On schedule, posts carry their scheduled times. Far behind schedule (back-pressure from
+      // the archive, or a rate the machine cannot reach) they carry at most kMaxLagMs-old times:
+      // otherwise ids would drift ever further into the past, a thousand to a millisecond, and
+      // the samples (functions of an id's millisecond) would come in bursts.
+      const int64_t floor_ms = now_ms - kMaxLagMs;
+      for (uint64_t i = 0; i < count; ++i) {
+        generator.Generate(std::max(pacer.Take(), floor_ms), batch);
+      }
       posts_generated_.fetch_add(count, std::memory_order_relaxed);
       Status submitted = sink_.Submit(std::move(batch));
       if (!submitted.ok()) {

@@ -27,6 +27,9 @@ namespace sluice {
 class GeneratorSource {
  public:
   static constexpr int64_t kBatchIntervalMs = 5;
+  // A post's creation time is never further than this behind the clock, however far behind its
+  // schedule the source runs (see Run).
+  static constexpr int64_t kMaxLagMs = 1000;
 
   // REQUIRES: posts_per_second > 0; `clock` and `sink` outlive the source; the clock reads at
   // least kTwitterEpochMs (snowflake times start there).

@@ -117,3 +117,28 @@ TEST(GeneratorSourceTest, StopWithoutStartAndTwiceIsFine) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST(GeneratorSourceTest, FarBehindScheduleStampsPostsAtMostMaxLagOld) {
+  ManualClock clock(kStartMs);
+  FakeIngestSink sink;
+  GeneratorSource source(3, 1000000, clock, sink);
+  source.Start();
+  ASSERT_TRUE(sink.WaitForPosts(1));
+  // Ten million posts are now due: far more than can be made. Ids must stay near the clock.
+  clock.AdvanceMs(10000);
+  const size_t before = AllPosts(sink).size();
+  ASSERT_TRUE(sink.WaitForPosts(before + 50000));
+  source.Stop();
+  const std::vector<IngestPostRef> posts = AllPosts(sink);
+  for (size_t i = before; i < posts.size(); ++i) {
+    const int64_t created = SnowflakeTimeMs(posts[i].id);
+    ASSERT_GE(created, clock.NowMs() - GeneratorSource::kMaxLagMs) << "post " << i;
+    ASSERT_LE(created, clock.NowMs()) << "post " << i;
+  }
+}
+
+}  // namespace
+}  // namespace sluice
