@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -74,6 +75,39 @@ TEST(DurabilityTest, AcknowledgedPostsSurviveKillNine) {
   EXPECT_GE(archived.size(), acknowledged.size());
   std::error_code ignored;
   std::filesystem::remove_all(data_dir, ignored);
+}
+
+}  // namespace
+}  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+TEST(FileIngestTest, IngestFileIsArchivedAndBadLinesSkipped) {
+  const std::filesystem::path work = MakeTempDir("sluice-file-ingest");
+  const auto ids = CyclingIds(5000, 77);
+  std::string ndjson = Ndjson(ids);
+  ndjson.insert(ndjson.find('\n') + 1, "this line is not JSON\n");
+  const std::filesystem::path file = work / "posts.ndjson";
+  std::ofstream(file) << ndjson;
+
+  TestServerOptions options;
+  options.extra_args = {"--ingest-file", file.string()};
+  const std::filesystem::path data_dir = work / "data";
+  std::filesystem::create_directories(data_dir);
+  auto server = TestServer::Start(options, data_dir);
+  ASSERT_TRUE(server);
+  // The server logs when the file is done; wait for that line (bounded), then stop it.
+  for (int i = 0; i < 6000 && server->Log().find("ingested ") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const std::string log = server->Log();
+  EXPECT_NE(log.find("5000 posts accepted, 1 lines rejected"), std::string::npos) << log;
+  EXPECT_NE(log.find("line 2: invalid JSON"), std::string::npos) << log;
+  server->Signal(SIGTERM);
+  EXPECT_EQ(ArchivedIds(data_dir), std::set<uint64_t>(ids.begin(), ids.end()));
+  std::error_code ignored;
+  std::filesystem::remove_all(work, ignored);
 }
 
 }  // namespace

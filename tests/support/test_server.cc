@@ -78,7 +78,12 @@ std::unique_ptr<TestServer> TestServer::Start(const TestServerOptions& options,
     const int log = open(server->log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(log, 1);
     dup2(log, 2);
-    execl(SLUICED_PATH, SLUICED_PATH, "--config", config.c_str(), static_cast<char*>(nullptr));
+    std::vector<std::string> args = {SLUICED_PATH, "--config", config.string()};
+    args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execv(SLUICED_PATH, argv.data());
     _exit(127);
   }
   server->pid_ = pid;

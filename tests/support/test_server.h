@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sluice::testing {
 
@@ -22,6 +23,8 @@ struct TestServerOptions {
   double generator_rate = 0;
   // Extra TOML appended to the generated file (e.g. more streams).
   std::string extra_toml;
+  // Extra command-line arguments after --config FILE.
+  std::vector<std::string> extra_args;
 };
 
 // Accounts of the generated config:
