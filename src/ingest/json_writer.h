@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/json_escape.h"
+
 namespace sluice {
 
 // memcpy for the short pieces posts are made of (words, keys, digits): a libc call costs more
@@ -89,13 +91,6 @@ class JsonWriter {
   std::string buffer_;  // sized, not just reserved: bytes past size_ are scratch
   size_t size_ = 0;
 };
-
-// Appends `text` JSON-escaped (without quotes). With `ascii_only`, every non-ASCII code point is
-// written as \uXXXX (a surrogate pair above U+FFFF), as X's v1.1 API does; otherwise UTF-8 is
-// kept as is. REQUIRES: text is valid UTF-8.
-void AppendJsonEscaped(std::string& out, std::string_view text, bool ascii_only);
-// The same as a new string (construction time only).
-std::string JsonEscaped(std::string_view text, bool ascii_only);
 
 // Number of Unicode code points in valid UTF-8 `text`: X counts entity indices in code points.
 uint32_t CountCodePoints(std::string_view text);

@@ -1,7 +1,6 @@
 #include "stream/system_message.h"
 
-#include <cstdio>
-
+#include "base/json_escape.h"
 #include "base/time_format.h"
 
 namespace sluice {
@@ -19,36 +18,8 @@ std::string_view DisconnectMessageText(DisconnectReason reason) {
 }
 
 std::string JsonQuote(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
+  std::string out = "\"";
+  AppendJsonEscaped(out, text, /*ascii_only=*/false);
   out += '"';
   return out;
 }
