@@ -19,8 +19,9 @@ GeneratorSource::GeneratorSource(uint64_t seed, double posts_per_second, const C
                                  IngestSink& sink)
     : seed_(seed),
       posts_per_second_(posts_per_second),
-      batch_cap_(std::max<uint64_t>(
-          1, static_cast<uint64_t>(std::ceil(posts_per_second * 2 * kBatchIntervalMs / 1000.0)))),
+      batch_cap_(std::clamp<uint64_t>(
+          static_cast<uint64_t>(std::ceil(posts_per_second * 2 * kBatchIntervalMs / 1000.0)), 1,
+          kMaxBatchPosts)),
       clock_(clock),
       sink_(sink) {}
 

@@ -30,6 +30,9 @@ class GeneratorSource {
   // A post's creation time is never further than this behind the clock, however far behind its
   // schedule the source runs (see Run).
   static constexpr int64_t kMaxLagMs = 1000;
+  // At high rates a batch of 10 ms would be tens of MB: past the cache, and a large share of the
+  // ingest queue. About 4 MB of posts per batch keeps the pipeline's working set small.
+  static constexpr uint64_t kMaxBatchPosts = 1500;
 
   // REQUIRES: posts_per_second > 0; `clock` and `sink` outlive the source; the clock reads at
   // least kTwitterEpochMs (snowflake times start there).
