@@ -94,6 +94,13 @@ CredentialVerifier::CredentialVerifier(const std::vector<UserConfig>& users, siz
   }
 }
 
+bool CredentialVerifier::VerifiedRecently(std::string_view user, std::string_view password) {
+  const auto found = stored_hashes_.find(std::string(user));
+  if (found == stored_hashes_.end()) return false;
+  if (cache_secret_.empty() || cache_capacity_ == 0) return false;
+  return CacheContains(CacheKey(user, password, found->second));
+}
+
 bool CredentialVerifier::Verify(std::string_view user, std::string_view password) {
   const auto found = stored_hashes_.find(std::string(user));
   if (found == stored_hashes_.end()) {

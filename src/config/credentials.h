@@ -61,6 +61,10 @@ class CredentialVerifier {
   // True when `user` exists and `password` matches its stored hash.
   [[nodiscard]] bool Verify(std::string_view user, std::string_view password);
 
+  // True only when these credentials were verified before and are still in the cache: costs a
+  // keyed hash, never PBKDF2. False says nothing (call Verify, off any latency-critical thread).
+  [[nodiscard]] bool VerifiedRecently(std::string_view user, std::string_view password);
+
   // How many PBKDF2 verifications ran (cache misses, including unknown users); for tests and
   // metrics.
   uint64_t slow_verifications() const { return slow_verifications_.load(); }

@@ -176,3 +176,22 @@ TEST(CredentialVerifierTest, ConcurrentVerification) {
 
 }  // namespace
 }  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST(CredentialVerifierFastPathTest, VerifiedRecentlyOnlyAfterASuccessfulVerify) {
+  const std::vector<UserConfig> users = {{"alice", HashPassword("secret", 1000).value()}};
+  CredentialVerifier verifier(users);
+  EXPECT_FALSE(verifier.VerifiedRecently("alice", "secret"));
+  const uint64_t slow_before = verifier.slow_verifications();
+  EXPECT_FALSE(verifier.Verify("alice", "wrong"));
+  EXPECT_FALSE(verifier.VerifiedRecently("alice", "wrong"));
+  EXPECT_TRUE(verifier.Verify("alice", "secret"));
+  EXPECT_TRUE(verifier.VerifiedRecently("alice", "secret"));
+  EXPECT_FALSE(verifier.VerifiedRecently("mallory", "secret"));
+  EXPECT_EQ(verifier.slow_verifications(), slow_before + 2) << "the fast path never hashes";
+}
+
+}  // namespace
+}  // namespace sluice

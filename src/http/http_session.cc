@@ -151,11 +151,43 @@ void HttpSession::Dispatch() {
       "Method " + std::string(parser_->get().method_string()) + " is not allowed here.", now));
 }
 
+template <typename Check, typename Then>
+void HttpSession::CheckOffThread(Check check, Then then) {
+  if (context_.pending_authentications.fetch_add(1) >= ServerContext::kMaxPendingAuthentications) {
+    context_.pending_authentications.fetch_sub(1);
+    HttpResponse res = EnterpriseError(http::status::service_unavailable,
+                                       "Too many authentications in progress; retry shortly.",
+                                       context_.clock.NowMs());
+    res.set(http::field::retry_after, "1");
+    Respond(std::move(res));
+    return;
+  }
+  asio::post(context_.auth_pool, [self = shared_from_this(), executor = stream_.get_executor(),
+                                  check = std::move(check), then = std::move(then)]() mutable {
+    auto result = check();
+    self->context_.pending_authentications.fetch_sub(1);
+    asio::post(executor, [self, then = std::move(then), result]() mutable { then(result); });
+  });
+}
+
 void HttpSession::HandleStream() {
+  auto credentials =
+      ParseBasicAuthorization(std::string_view(parser_->get()[http::field::authorization]));
+  if (std::optional<StreamAuth> cached = CachedStreamAuth(route_, credentials, context_.registry)) {
+    ContinueStream(*cached);
+    return;
+  }
+  CheckOffThread(
+      [route = route_, credentials = std::move(credentials), &registry = context_.registry] {
+        return AuthenticateStreamRequest(route, credentials, registry);
+      },
+      [this](StreamAuth auth) { ContinueStream(auth); });
+}
+
+void HttpSession::ContinueStream(StreamAuth auth) {
   const auto& request = parser_->get();
-  StreamRequestHeaders headers{std::string_view(request[http::field::authorization]),
-                               std::string_view(request[http::field::accept_encoding])};
-  StreamDecision decision = DecideStreamRequest(route_, headers, context_);
+  StreamRequestHeaders headers{std::string_view(request[http::field::accept_encoding])};
+  StreamDecision decision = DecideStreamRequest(route_, headers, auth, context_);
   if (decision.error) {
     Respond(std::move(*decision.error));
     return;
@@ -179,14 +211,30 @@ void HttpSession::HandleStream() {
 }
 
 void HttpSession::HandleIngest() {
+  auto credentials =
+      ParseBasicAuthorization(std::string_view(parser_->get()[http::field::authorization]));
+  if (!credentials) {
+    ContinueIngest(false);
+    return;
+  }
+  if (context_.ingest_users.VerifiedRecently(credentials->user, credentials->password)) {
+    ContinueIngest(true);
+    return;
+  }
+  CheckOffThread(
+      [credentials = std::move(*credentials), &users = context_.ingest_users] {
+        return users.Verify(credentials.user, credentials.password);
+      },
+      [this](bool authenticated) { ContinueIngest(authenticated); });
+}
+
+void HttpSession::ContinueIngest(bool authenticated) {
   const int64_t now = context_.clock.NowMs();
-  const auto& request = parser_->get();
-  const auto credentials =
-      ParseBasicAuthorization(std::string_view(request[http::field::authorization]));
-  if (!credentials || !context_.ingest_users.Verify(credentials->user, credentials->password)) {
+  if (!authenticated) {
     Respond(Unauthorized(now));
     return;
   }
+  const auto& request = parser_->get();
   IngestBatch batch;
   NdjsonLimits limits;
   limits.max_post_bytes = context_.config.max_post_bytes;

@@ -16,6 +16,7 @@
 #include "http/responses.h"
 #include "http/route.h"
 #include "http/server_context.h"
+#include "http/stream_request.h"
 #include "ingest/ndjson.h"
 
 namespace sluice {
@@ -38,7 +39,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Dispatch();
   void RespondBodyTooLarge();
   void HandleStream();
+  void ContinueStream(StreamAuth auth);
   void HandleIngest();
+  void ContinueIngest(bool authenticated);
+  // Runs `check` (slow: password hashing) on the auth pool, then `then(result)` back on this
+  // session's executor. Answers 503 itself when too many checks are pending.
+  template <typename Check, typename Then>
+  void CheckOffThread(Check check, Then then);
   void RespondIngest(const Status& status, const NdjsonResult& result);
   void Respond(HttpResponse response);
   void OnResponseWritten(const boost::system::error_code& ec, bool keep_alive);

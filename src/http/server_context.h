@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 
 #include "base/clock.h"
@@ -34,6 +35,12 @@ struct ServerContext {
   ConnectionCounter stream_connections;
   std::atomic<int> open_sockets{0};
   HttpMetrics http_metrics;
+  // Password hashing (PBKDF2, tens of ms) for credentials not verified before runs here, never
+  // on the network thread, so wrong passwords cannot stall the streams. Bounded by
+  // kMaxPendingAuthentications; one thread, so it can take at most one core.
+  boost::asio::thread_pool auth_pool{1};
+  std::atomic<int> pending_authentications{0};
+  static constexpr int kMaxPendingAuthentications = 64;
 
   ServerContext(const ServerConfig& config, StreamRegistry& registry, IngestSink& ingest,
                 MetricsRegistry& metrics, const Clock& clock);

@@ -41,21 +41,39 @@ HttpResponse Unauthorized(int64_t now_ms) {
   return res;
 }
 
-StreamDecision DecideStreamRequest(const Route& route, const StreamRequestHeaders& headers,
-                                   ServerContext& context) {
-  const int64_t now = context.clock.NowMs();
-  const std::optional<BasicCredentials> credentials =
-      ParseBasicAuthorization(headers.authorization);
-  if (!credentials) return Fail(Unauthorized(now));
+StreamAuth AuthenticateStreamRequest(const Route& route,
+                                     const std::optional<BasicCredentials>& credentials,
+                                     StreamRegistry& registry) {
+  if (!credentials) return StreamAuth::kUnauthorized;
+  Account* account = registry.FindAccount(route.account);
+  if (account && account->users->Verify(credentials->user, credentials->password)) {
+    return StreamAuth::kOk;
+  }
+  // Valid credentials of another account: the stream is simply not theirs to see.
+  if (registry.AuthenticateAny(credentials->user, credentials->password)) {
+    return StreamAuth::kOtherAccount;
+  }
+  return StreamAuth::kUnauthorized;
+}
 
-  Account* account = context.registry.FindAccount(route.account);
-  if (!account || !account->users->Verify(credentials->user, credentials->password)) {
-    // Valid credentials of another account: the stream is simply not theirs to see.
-    if (context.registry.AuthenticateAny(credentials->user, credentials->password)) {
-      return Fail(
-          EnterpriseError(http::status::not_found, "No stream at this URL for your account.", now));
-    }
-    return Fail(Unauthorized(now));
+std::optional<StreamAuth> CachedStreamAuth(const Route& route,
+                                           const std::optional<BasicCredentials>& credentials,
+                                           StreamRegistry& registry) {
+  if (!credentials) return StreamAuth::kUnauthorized;
+  Account* account = registry.FindAccount(route.account);
+  if (account && account->users->VerifiedRecently(credentials->user, credentials->password)) {
+    return StreamAuth::kOk;
+  }
+  return std::nullopt;
+}
+
+StreamDecision DecideStreamRequest(const Route& route, const StreamRequestHeaders& headers,
+                                   StreamAuth auth, ServerContext& context) {
+  const int64_t now = context.clock.NowMs();
+  if (auth == StreamAuth::kUnauthorized) return Fail(Unauthorized(now));
+  if (auth == StreamAuth::kOtherAccount) {
+    return Fail(
+        EnterpriseError(http::status::not_found, "No stream at this URL for your account.", now));
   }
 
   Stream* stream = context.registry.FindStream(route.account, route.label);

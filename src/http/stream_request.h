@@ -13,7 +13,6 @@
 namespace sluice {
 
 struct StreamRequestHeaders {
-  std::string_view authorization;
   std::string_view accept_encoding;
 };
 
@@ -30,8 +29,22 @@ struct StreamDecision {
   std::optional<HttpResponse> error;
 };
 
+// Whose credentials these are, relative to the account in the URL.
+enum class StreamAuth { kOk, kOtherAccount, kUnauthorized };
+
+// May run PBKDF2 (tens of ms) for credentials not verified before: call it off the network
+// thread. Thread-safe (the registry is immutable, verifiers are thread-safe).
+StreamAuth AuthenticateStreamRequest(const Route& route,
+                                     const std::optional<BasicCredentials>& credentials,
+                                     StreamRegistry& registry);
+// The fast path: kOk when these credentials were recently verified for the URL's account,
+// nullopt when AuthenticateStreamRequest must decide. Never hashes a password.
+std::optional<StreamAuth> CachedStreamAuth(const Route& route,
+                                           const std::optional<BasicCredentials>& credentials,
+                                           StreamRegistry& registry);
+
 StreamDecision DecideStreamRequest(const Route& route, const StreamRequestHeaders& headers,
-                                   ServerContext& context);
+                                   StreamAuth auth, ServerContext& context);
 
 // 401 with a Basic challenge.
 HttpResponse Unauthorized(int64_t now_ms);
