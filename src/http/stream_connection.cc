@@ -68,6 +68,10 @@ void StreamConnection::Enqueue(Piece piece) {
   // Point `bytes` at the piece's own storage only now that it has its final address (a deque
   // never moves its elements on push_back/pop_front).
   if (!p.own.empty()) p.bytes = p.own;
+  if (p.own_block) {
+    p.block = &*p.own_block;
+    p.bytes = p.own_block->bytes;
+  }
   queued_bytes_ += p.bytes.size();
 }
 
@@ -89,12 +93,7 @@ void StreamConnection::Deliver(const StreamChunkPtr& chunk) {
     piece.bytes = chunk->deflated->bytes;
   } else {
     // The chunk was built before this connection joined: deflate it for this connection only.
-    auto holder = std::make_shared<StreamChunk>();
-    holder->deflated = gzip::DeflateStandalone(chunk->plain);
-    holder->posts = chunk->posts;
-    piece.chunk = holder;
-    piece.block = &*holder->deflated;
-    piece.bytes = holder->deflated->bytes;
+    piece.own_block = gzip::DeflateStandalone(chunk->plain);
   }
   Enqueue(std::move(piece));
   WriteMore();
@@ -105,11 +104,7 @@ void StreamConnection::EnqueueMessage(std::string_view json) {
   line += kCrLf;
   Piece piece;
   if (gzip_) {
-    auto holder = std::make_shared<StreamChunk>();
-    holder->deflated = gzip::DeflateStandalone(line);
-    piece.chunk = holder;
-    piece.block = &*holder->deflated;
-    piece.bytes = holder->deflated->bytes;
+    piece.own_block = gzip::DeflateStandalone(line);
   } else {
     piece.own = std::move(line);
   }

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +63,9 @@ class StreamConnection final : public Subscriber,
   enum class PieceKind { kChunked, kRaw, kGzipTrailer };
   struct Piece {
     PieceKind kind = PieceKind::kChunked;
-    StreamChunkPtr chunk;    // keeps shared bytes alive
-    std::string own;         // bytes owned by this connection
+    StreamChunkPtr chunk;                          // keeps shared bytes alive
+    std::string own;                               // bytes owned by this connection
+    std::optional<gzip::DeflatedBlock> own_block;  // a block deflated for this connection only
     std::string_view bytes;  // what is written: into chunk, own, or static storage
     const gzip::DeflatedBlock* block = nullptr;  // for gzip: the block to add to the member CRC
     uint32_t posts = 0;

@@ -102,7 +102,7 @@ void Pipeline::ProcessBatch(IngestBatch& batch) {
       builder.plain.append("\r\n");
       builder.end_seq = first_seq + p + 1;
       ++builder.posts;
-      if (builder.plain.size() >= options_.max_chunk_bytes) FlushChannel(builder, ready_);
+      if (builder.plain.size() >= options_.max_chunk_bytes) FlushChannel(builder);
     }
   }
 }
@@ -120,8 +120,7 @@ void Pipeline::FailPendingAcks(const Status& status) {
   pending_acks_.clear();
 }
 
-void Pipeline::FlushChannel(ChannelBuilder& builder,
-                            std::vector<std::pair<Channel*, StreamChunkPtr>>& out) {
+void Pipeline::FlushChannel(ChannelBuilder& builder) {
   if (builder.posts == 0) return;
   auto chunk = std::make_shared<StreamChunk>();
   if (builder.channel->gzip_subscribers() > 0) {
@@ -135,23 +134,19 @@ void Pipeline::FlushChannel(ChannelBuilder& builder,
   builder.plain = std::string();
   builder.plain.reserve(std::min<size_t>(chunk->plain.size(), options_.max_chunk_bytes));
   builder.posts = 0;
-  out.emplace_back(builder.channel, std::move(chunk));
+  ready_.emplace_back(builder.channel, std::move(chunk));
 }
 
 void Pipeline::FlushAll() {
   for (auto& channels : builders_) {
-    for (ChannelBuilder& builder : channels) FlushChannel(builder, ready_);
+    for (ChannelBuilder& builder : channels) FlushChannel(builder);
   }
   if (ready_.empty()) return;
   uint64_t bytes = 0;
   for (const auto& [channel, chunk] : ready_) {
     bytes += chunk->plain.size() + (chunk->deflated ? chunk->deflated->bytes.size() : 0);
   }
-  WaitForNetworkRoom();
-  {
-    std::lock_guard lock(inflight_mu_);
-    inflight_bytes_ += bytes;
-  }
+  AdmitToNetwork(bytes);
   network_([this, chunks = std::move(ready_), bytes]() {
     for (const auto& [channel, chunk] : chunks) channel->Publish(chunk);
     std::lock_guard lock(inflight_mu_);
@@ -161,10 +156,11 @@ void Pipeline::FlushAll() {
   ready_.clear();
 }
 
-void Pipeline::WaitForNetworkRoom() {
+void Pipeline::AdmitToNetwork(uint64_t bytes) {
   // The network thread is the bottleneck: hold ingest back rather than queue without bound.
   std::unique_lock lock(inflight_mu_);
   inflight_cv_.wait(lock, [&] { return inflight_bytes_ <= options_.max_inflight_bytes; });
+  inflight_bytes_ += bytes;
 }
 
 }  // namespace sluice

@@ -74,9 +74,11 @@ class Pipeline final : public IngestSink {
   void ProcessBatch(IngestBatch& batch);
   void AcknowledgeDurable();
   void FailPendingAcks(const Status& status);
-  void FlushChannel(ChannelBuilder& builder, std::vector<std::pair<Channel*, StreamChunkPtr>>& out);
+  // Turns the builder's pending posts into a chunk queued in ready_.
+  void FlushChannel(ChannelBuilder& builder);
   void FlushAll();
-  void WaitForNetworkRoom();
+  // Waits until the network thread has room, then counts `bytes` as handed to it.
+  void AdmitToNetwork(uint64_t bytes);
 
   const PipelineOptions options_;
   std::unique_ptr<archive::Writer> writer_;
