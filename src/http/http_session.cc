@@ -30,6 +30,18 @@ void ScheduleLimitCheck(asio::any_io_executor executor, Channel& channel,
   });
 }
 
+// A key naming exactly these fields: each is length-prefixed, so no two different tuples (a
+// user name may contain any byte) can share a key and so share a verdict.
+std::string CheckKey(std::initializer_list<std::string_view> fields) {
+  std::string key;
+  for (std::string_view field : fields) {
+    key += std::to_string(field.size());
+    key += ':';
+    key += field;
+  }
+  return key;
+}
+
 std::string IngestBody(const NdjsonResult& result) {
   std::string body = "{\"accepted\":" + std::to_string(result.accepted) +
                      ",\"rejected\":" + std::to_string(result.rejected) + ",\"errors\":[";
@@ -151,10 +163,15 @@ void HttpSession::Dispatch() {
       "Method " + std::string(parser_->get().method_string()) + " is not allowed here.", now));
 }
 
-template <typename Check, typename Then>
-void HttpSession::CheckOffThread(Check check, Then then) {
-  if (context_.pending_authentications.fetch_add(1) >= ServerContext::kMaxPendingAuthentications) {
-    context_.pending_authentications.fetch_sub(1);
+void HttpSession::CheckOffThread(std::string key, std::function<int()> check,
+                                 std::function<void(int)> then) {
+  auto waiter = [self = shared_from_this(), then = std::move(then)](int result) { then(result); };
+  auto& pending = context_.pending_checks;
+  if (auto it = pending.find(key); it != pending.end()) {
+    it->second.push_back(std::move(waiter));
+    return;
+  }
+  if (pending.size() >= ServerContext::kMaxPendingChecks) {
     HttpResponse res = EnterpriseError(http::status::service_unavailable,
                                        "Too many authentications in progress; retry shortly.",
                                        context_.clock.NowMs());
@@ -162,11 +179,14 @@ void HttpSession::CheckOffThread(Check check, Then then) {
     Respond(std::move(res));
     return;
   }
-  asio::post(context_.auth_pool, [self = shared_from_this(), executor = stream_.get_executor(),
-                                  check = std::move(check), then = std::move(then)]() mutable {
-    auto result = check();
-    self->context_.pending_authentications.fetch_sub(1);
-    asio::post(executor, [self, then = std::move(then), result]() mutable { then(result); });
+  pending[key].push_back(std::move(waiter));
+  asio::post(context_.auth_pool, [context = &context_, executor = stream_.get_executor(),
+                                  key = std::move(key), check = std::move(check)]() mutable {
+    const int result = check();
+    asio::post(executor, [context, key = std::move(key), result] {
+      auto node = context->pending_checks.extract(key);
+      for (auto& waiter : node.mapped()) waiter(result);
+    });
   });
 }
 
@@ -177,11 +197,14 @@ void HttpSession::HandleStream() {
     ContinueStream(*cached);
     return;
   }
+  // CachedStreamAuth answered every request without credentials.
+  std::string key = CheckKey({"stream", route_.account, credentials->user, credentials->password});
   CheckOffThread(
+      std::move(key),
       [route = route_, credentials = std::move(credentials), &registry = context_.registry] {
-        return AuthenticateStreamRequest(route, credentials, registry);
+        return static_cast<int>(AuthenticateStreamRequest(route, credentials, registry));
       },
-      [this](StreamAuth auth) { ContinueStream(auth); });
+      [this](int auth) { ContinueStream(static_cast<StreamAuth>(auth)); });
 }
 
 void HttpSession::ContinueStream(StreamAuth auth) {
@@ -221,11 +244,13 @@ void HttpSession::HandleIngest() {
     ContinueIngest(true);
     return;
   }
+  std::string key = CheckKey({"ingest", credentials->user, credentials->password});
   CheckOffThread(
+      std::move(key),
       [credentials = std::move(*credentials), &users = context_.ingest_users] {
-        return users.Verify(credentials.user, credentials.password);
+        return static_cast<int>(users.Verify(credentials.user, credentials.password));
       },
-      [this](bool authenticated) { ContinueIngest(authenticated); });
+      [this](int authenticated) { ContinueIngest(authenticated != 0); });
 }
 
 void HttpSession::ContinueIngest(bool authenticated) {

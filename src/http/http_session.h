@@ -10,8 +10,10 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "http/responses.h"
 #include "http/route.h"
@@ -42,10 +44,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void ContinueStream(StreamAuth auth);
   void HandleIngest();
   void ContinueIngest(bool authenticated);
-  // Runs `check` (slow: password hashing) on the auth pool, then `then(result)` back on this
-  // session's executor. Answers 503 itself when too many checks are pending.
-  template <typename Check, typename Then>
-  void CheckOffThread(Check check, Then then);
+  // Runs `check` (slow: password hashing) on the auth pool, then `then(result)` back on the
+  // network thread; a check already in flight under the same `key` is joined, not repeated.
+  // Answers 503 itself when too many distinct checks are pending.
+  void CheckOffThread(std::string key, std::function<int()> check, std::function<void(int)> then);
   void RespondIngest(const Status& status, const NdjsonResult& result);
   void Respond(HttpResponse response);
   void OnResponseWritten(const boost::system::error_code& ec, bool keep_alive);

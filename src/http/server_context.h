@@ -4,7 +4,11 @@
 
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "base/clock.h"
 #include "base/metrics.h"
@@ -36,11 +40,14 @@ struct ServerContext {
   std::atomic<int> open_sockets{0};
   HttpMetrics http_metrics;
   // Password hashing (PBKDF2, tens of ms) for credentials not verified before runs here, never
-  // on the network thread, so wrong passwords cannot stall the streams. Bounded by
-  // kMaxPendingAuthentications; one thread, so it can take at most one core.
+  // on the network thread, so wrong passwords cannot stall the streams. One thread, so it takes
+  // at most one core.
   boost::asio::thread_pool auth_pool{1};
-  std::atomic<int> pending_authentications{0};
-  static constexpr int kMaxPendingAuthentications = 64;
+  // Network thread only: the checks in flight, keyed by what they check, each with the sessions
+  // waiting for its answer. Identical credentials arriving together (a client's redundant
+  // connections, a reconnect storm) share one check; distinct checks are bounded.
+  std::unordered_map<std::string, std::vector<std::function<void(int)>>> pending_checks;
+  static constexpr size_t kMaxPendingChecks = 64;
 
   ServerContext(const ServerConfig& config, StreamRegistry& registry, IngestSink& ingest,
                 MetricsRegistry& metrics, const Clock& clock);
