@@ -1,6 +1,8 @@
 // The archive: a durable, append-only, time-ordered log of every accepted post, kept as a
-// directory of segment files. The Writer appends (one owner thread); Readers and ListSegments
-// read, concurrently with it. On-disk format and recovery rules: docs/archive-format.md.
+// directory of segment files. The Writer appends (one owner thread) and maintains the
+// ArchiveIndex that finds records by time; Readers and ListSegments read, and retention
+// deletes old segments, concurrently with it. On-disk format and recovery rules:
+// docs/archive-format.md.
 //
 // Invariants a user may rely on:
 // - sequence numbers start at 1 and increase by one per record (recovery may leave gaps
@@ -10,9 +12,11 @@
 #pragma once
 
 #include "archive/archive_format.h"   // IWYU pragma: export
+#include "archive/archive_index.h"    // IWYU pragma: export
 #include "archive/file_system.h"      // IWYU pragma: export
 #include "archive/reader.h"           // IWYU pragma: export
 #include "archive/record.h"           // IWYU pragma: export
 #include "archive/recovery_report.h"  // IWYU pragma: export
+#include "archive/retention.h"        // IWYU pragma: export
 #include "archive/segment_list.h"     // IWYU pragma: export
 #include "archive/writer.h"           // IWYU pragma: export

@@ -3,17 +3,12 @@
 #include <string>
 #include <utility>
 
+#include "archive/durable_file.h"
 #include "archive/file_names.h"
 #include "archive/segment_recovery.h"
 
 namespace sluice::archive {
 namespace {
-
-Status RemoveIfPresent(FileSystem* fs, const std::filesystem::path& path) {
-  Status status = fs->Remove(path);
-  if (status.code() == StatusCode::kNotFound) return Status::Ok();
-  return status;
-}
 
 // Where segment `first_seq` stands before any repair: sealed and trusted (its meta), or to be
 // scanned (nullopt, with *why_untrusted set if a meta existed but did not hold).
@@ -60,13 +55,16 @@ Result<RecoveredArchive> RecoverArchive(FileSystem* fs, const std::filesystem::p
     if (!trusted.ok()) return trusted.status();
     std::optional<SegmentMeta> meta = *trusted;
     bool sealed = meta.has_value();
+    std::optional<std::vector<IndexEntry>> entries;
     if (!meta) {
       ++report->segments_scanned;
-      auto recovered = RecoverSegment(fs, dir, first_seq, report);
+      entries.emplace();
+      auto recovered = RecoverSegment(fs, dir, first_seq, report, &*entries);
       if (!recovered.ok()) return recovered.status();
       meta = *recovered;
-      if (!meta) {  // quarantined whole
+      if (!meta) {  // quarantined whole: its sidecars describe nothing any more
         if (had_meta) SLUICE_RETURN_IF_ERROR(RemoveIfPresent(fs, dir / MetaFileName(first_seq)));
+        SLUICE_RETURN_IF_ERROR(RemoveIfPresent(fs, dir / IndexFileName(first_seq)));
         continue;
       }
       if (had_meta || !is_last) {
@@ -105,6 +103,8 @@ Result<RecoveredArchive> RecoverArchive(FileSystem* fs, const std::filesystem::p
       sealed = false;
     }
     archive.active = (is_last && !sealed) ? meta : std::nullopt;
+    if (meta->empty()) entries.emplace();
+    archive.segments.push_back({*meta, sealed, std::move(entries)});
   }
   if (previous) archive.next_seq = std::max(archive.next_seq, previous->end_seq());
   report->next_seq = archive.next_seq;

@@ -5,14 +5,25 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "archive/archive_format.h"
 #include "archive/file_system.h"
 #include "archive/recovery_report.h"
 #include "archive/segment_meta.h"
+#include "archive/sparse_index.h"
 #include "base/status.h"
 
 namespace sluice::archive {
+
+// A segment kept by recovery.
+struct RecoveredSegment {
+  SegmentMeta meta;
+  bool sealed = false;  // has its meta (the last segment may still be appended to)
+  // The segment's sparse index entries when recovery read it record by record (or it is
+  // empty); nullopt when it was trusted from its meta without reading it.
+  std::optional<std::vector<IndexEntry>> entries;
+};
 
 struct RecoveredArchive {
   uint64_t next_seq = kFirstSequence;
@@ -20,6 +31,7 @@ struct RecoveredArchive {
   // The last segment, to be appended to; nullopt when the next append starts a new segment
   // (an empty archive, or a last segment that was sealed).
   std::optional<SegmentMeta> active;
+  std::vector<RecoveredSegment> segments;  // every segment kept, oldest first
 };
 
 // For each segment file, oldest first: a sealed segment (valid meta that matches the file's

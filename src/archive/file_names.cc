@@ -25,6 +25,10 @@ std::string MetaFileName(uint64_t first_seq) {
   return SequenceStem(first_seq) + std::string(kMetaSuffix);
 }
 
+std::string IndexFileName(uint64_t first_seq) {
+  return SequenceStem(first_seq) + std::string(kIndexSuffix);
+}
+
 std::string TempFileName(std::string_view name) {
   return std::string(name) + std::string(kTempSuffix);
 }
@@ -33,8 +37,8 @@ std::string QuarantineFileName(std::string_view segment_name, uint64_t offset) {
   return std::string(segment_name) + std::string(kQuarantineInfix) + std::to_string(offset);
 }
 
-std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
-  if (name.size() != kSequenceDigits + kSegmentSuffix.size() || !name.ends_with(kSegmentSuffix)) {
+std::optional<uint64_t> ParseSequenceFileName(std::string_view name, std::string_view suffix) {
+  if (name.size() != kSequenceDigits + suffix.size() || !name.ends_with(suffix)) {
     return std::nullopt;
   }
   uint64_t seq = 0;
@@ -44,6 +48,10 @@ std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
   return seq;
 }
 
+std::optional<uint64_t> ParseSegmentFileName(std::string_view name) {
+  return ParseSequenceFileName(name, kSegmentSuffix);
+}
+
 Result<DirectoryListing> ListArchiveDirectory(FileSystem* fs, const std::filesystem::path& dir) {
   auto names = fs->ListDir(dir);
   if (!names.ok()) return names.status();
@@ -51,11 +59,17 @@ Result<DirectoryListing> ListArchiveDirectory(FileSystem* fs, const std::filesys
   for (const std::string& name : *names) {
     if (std::optional<uint64_t> seq = ParseSegmentFileName(name)) {
       listing.segments.push_back(*seq);
+    } else if (std::optional<uint64_t> meta = ParseSequenceFileName(name, kMetaSuffix)) {
+      listing.metas.push_back(*meta);
+    } else if (std::optional<uint64_t> index = ParseSequenceFileName(name, kIndexSuffix)) {
+      listing.indexes.push_back(*index);
     } else if (std::string_view(name).ends_with(kTempSuffix)) {
       listing.temp_files.push_back(name);
     }
   }
   std::sort(listing.segments.begin(), listing.segments.end());
+  std::sort(listing.metas.begin(), listing.metas.end());
+  std::sort(listing.indexes.begin(), listing.indexes.end());
   std::sort(listing.temp_files.begin(), listing.temp_files.end());
   return listing;
 }

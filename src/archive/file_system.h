@@ -91,4 +91,12 @@ class FileSystem {
 // The real thing: POSIX calls, every descriptor O_CLOEXEC and owned by an RAII object.
 std::unique_ptr<FileSystem> NewPosixFileSystem();
 
+// `fs` if given, else a POSIX file system created into `owned` (which must outlive its use):
+// the "null means real files" convention of the archive's entry points.
+inline FileSystem* FileSystemOrPosix(FileSystem* fs, std::unique_ptr<FileSystem>& owned) {
+  if (fs != nullptr) return fs;
+  owned = NewPosixFileSystem();
+  return owned.get();
+}
+
 }  // namespace sluice::archive

@@ -34,8 +34,8 @@ uint32_t ComputeRecordCrc(const char* record, uint32_t payload_length) {
                kRecordHeaderSize - kRecordLengthOffset + payload_length);
 }
 
-RecordParse ParseRecord(std::string_view data, uint64_t expected_seq, int64_t min_time_ms,
-                        RecordView* out, size_t* size, std::string* why) {
+RecordParse ParseRecordFrame(std::string_view data, uint64_t expected_seq, int64_t min_time_ms,
+                             RecordView* out, size_t* size, std::string* why) {
   if (data.size() < kRecordHeaderSize) return RecordParse::kIncomplete;
   const RecordHeader header = DecodeRecordHeader(data.data());
   if (header.length > kMaxRecordPayloadBytes) {
@@ -57,16 +57,27 @@ RecordParse ParseRecord(std::string_view data, uint64_t expected_seq, int64_t mi
   }
   const size_t record_size = EncodedRecordSize(header.length);
   if (data.size() < record_size) return RecordParse::kIncomplete;
-  if (ComputeRecordCrc(data.data(), header.length) != header.crc) {
-    *why = "record checksum mismatch";
-    return RecordParse::kCorrupt;
-  }
   out->seq = header.seq;
   out->archive_time_ms = header.archive_time_ms;
   out->post_id = header.post_id;
   out->bytes = data.substr(kRecordHeaderSize, header.length);
   *size = record_size;
   return RecordParse::kRecord;
+}
+
+bool CheckRecordCrc(std::string_view data) {
+  const uint32_t length = DecodeFixed32(data.data() + kRecordLengthOffset);
+  return ComputeRecordCrc(data.data(), length) == DecodeFixed32(data.data() + kRecordCrcOffset);
+}
+
+RecordParse ParseRecord(std::string_view data, uint64_t expected_seq, int64_t min_time_ms,
+                        RecordView* out, size_t* size, std::string* why) {
+  const RecordParse parse = ParseRecordFrame(data, expected_seq, min_time_ms, out, size, why);
+  if (parse == RecordParse::kRecord && !CheckRecordCrc(data)) {
+    *why = "record checksum mismatch";
+    return RecordParse::kCorrupt;
+  }
+  return parse;
 }
 
 }  // namespace sluice::archive

@@ -51,4 +51,14 @@ enum class RecordParse {
 RecordParse ParseRecord(std::string_view data, uint64_t expected_seq, int64_t min_time_ms,
                         RecordView* out, size_t* size, std::string* why);
 
+// ParseRecord without the checksum: the framing (length, sequence, time, completeness) only,
+// for a reader that checks the crc of the records it keeps (CheckRecordCrc) and skips the
+// others unchecked.
+RecordParse ParseRecordFrame(std::string_view data, uint64_t expected_seq, int64_t min_time_ms,
+                             RecordView* out, size_t* size, std::string* why);
+
+// True if the record ParseRecordFrame found at the front of `data` carries a good crc.
+// REQUIRES: ParseRecordFrame returned kRecord for `data`.
+bool CheckRecordCrc(std::string_view data);
+
 }  // namespace sluice::archive

@@ -20,6 +20,12 @@ std::string_view RecoveryEventKindName(RecoveryEvent::Kind kind) {
       return "rebuilt segment meta";
     case RecoveryEvent::Kind::kRemovedTempFile:
       return "removed temp file";
+    case RecoveryEvent::Kind::kRebuiltIndex:
+      return "rebuilt segment index";
+    case RecoveryEvent::Kind::kRemovedOrphanFile:
+      return "removed orphan file";
+    case RecoveryEvent::Kind::kRebuiltRetentionState:
+      return "rebuilt retention state";
   }
   return "unknown";
 }
@@ -41,6 +47,9 @@ std::string RecoveryEvent::ToString() const {
       break;
     case Kind::kRebuiltMeta:
     case Kind::kRemovedTempFile:
+    case Kind::kRebuiltIndex:
+    case Kind::kRemovedOrphanFile:
+    case Kind::kRebuiltRetentionState:
       break;
   }
   if (!detail.empty()) text += " (" + detail + ")";
@@ -60,7 +69,7 @@ bool RecoveryReport::LostData() const {
 std::string RecoveryReport::Summary() const {
   uint64_t truncated = 0, truncated_bytes = 0;
   uint64_t quarantined = 0, quarantined_bytes = 0, records_after = 0;
-  uint64_t rebuilt = 0;
+  uint64_t rebuilt = 0, rebuilt_indexes = 0;
   for (const RecoveryEvent& event : events) {
     switch (event.kind) {
       case RecoveryEvent::Kind::kTruncatedTornHeader:
@@ -78,14 +87,21 @@ std::string RecoveryReport::Summary() const {
       case RecoveryEvent::Kind::kRebuiltMeta:
         ++rebuilt;
         break;
+      case RecoveryEvent::Kind::kRebuiltIndex:
+        ++rebuilt_indexes;
+        break;
       case RecoveryEvent::Kind::kRemovedTempFile:
+      case RecoveryEvent::Kind::kRemovedOrphanFile:
+      case RecoveryEvent::Kind::kRebuiltRetentionState:
         break;
     }
   }
   std::string text = "archive recovery: " + std::to_string(segments) + " segments (" +
                      std::to_string(segments_scanned) + " scanned), next seq " +
                      std::to_string(next_seq);
-  if (truncated == 0 && quarantined == 0 && rebuilt == 0) return text + "; clean";
+  if (truncated == 0 && quarantined == 0 && rebuilt == 0 && rebuilt_indexes == 0) {
+    return text + "; clean";
+  }
   if (truncated > 0) {
     text += "; truncated " + std::to_string(truncated) + " torn tail(s) (" +
             std::to_string(truncated_bytes) + " bytes)";
@@ -96,6 +112,9 @@ std::string RecoveryReport::Summary() const {
             " intact records after the damage)";
   }
   if (rebuilt > 0) text += "; rebuilt " + std::to_string(rebuilt) + " segment meta(s)";
+  if (rebuilt_indexes > 0) {
+    text += "; rebuilt " + std::to_string(rebuilt_indexes) + " segment index(es)";
+  }
   return text;
 }
 

@@ -17,6 +17,11 @@ struct RecoveryEvent {
     kQuarantinedSegment,      // the segment header was damaged: the whole file quarantined
     kRebuiltMeta,             // seal metadata was missing or wrong and was rebuilt by a scan
     kRemovedTempFile,         // a file left half-written by a crash was deleted
+    kRebuiltIndex,            // a sealed segment's .idx was missing or wrong: rebuilt by a scan
+    // A .meta or .idx without its segment (retention or a quarantine was interrupted) deleted.
+    kRemovedOrphanFile,
+    // RETENTION was damaged: rewritten with a conservative deleted-through time.
+    kRebuiltRetentionState,
   };
 
   Kind kind = Kind::kRemovedTempFile;

@@ -10,10 +10,7 @@ namespace sluice::archive {
 
 Result<std::vector<SegmentInfo>> ListSegments(const std::filesystem::path& dir, FileSystem* fs) {
   std::unique_ptr<FileSystem> owned_fs;
-  if (fs == nullptr) {
-    owned_fs = NewPosixFileSystem();
-    fs = owned_fs.get();
-  }
+  fs = FileSystemOrPosix(fs, owned_fs);
   auto listing = ListArchiveDirectory(fs, dir);
   if (!listing.ok()) return listing.status();
   std::vector<SegmentInfo> segments;

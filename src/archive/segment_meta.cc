@@ -4,6 +4,7 @@
 
 #include "archive/coding.h"
 #include "archive/crc.h"
+#include "archive/durable_file.h"
 #include "archive/file_names.h"
 #include "archive/record_codec.h"
 #include "archive/segment_header.h"
@@ -105,15 +106,7 @@ Result<SegmentMeta> ReadSegmentMeta(FileSystem* fs, const std::filesystem::path&
 }
 
 Status WriteSegmentMeta(FileSystem* fs, const std::filesystem::path& dir, const SegmentMeta& meta) {
-  const std::string name = MetaFileName(meta.first_seq);
-  const std::filesystem::path temp = dir / TempFileName(name);
-  auto file = fs->NewWritableFile(temp);
-  if (!file.ok()) return file.status();
-  SLUICE_RETURN_IF_ERROR((*file)->Append(EncodeSegmentMeta(meta)));
-  SLUICE_RETURN_IF_ERROR((*file)->Sync());
-  SLUICE_RETURN_IF_ERROR((*file)->Close());
-  SLUICE_RETURN_IF_ERROR(fs->Rename(temp, dir / name));
-  return fs->SyncDir(dir);
+  return WriteFileDurably(fs, dir, MetaFileName(meta.first_seq), EncodeSegmentMeta(meta));
 }
 
 Status CheckSegmentAgainstMeta(FileSystem* fs, const std::filesystem::path& dir,

@@ -33,17 +33,23 @@ Status ReadHeader(const RandomAccessFile& file, uint64_t first_seq) {
   return CheckSegmentHeader(header, first_seq);
 }
 
-Result<ScanOutcome> ScanRecords(const RandomAccessFile& file, uint64_t first_seq) {
+// Walks the records up to the first incomplete or damaged one; if `entries` is not null it
+// receives their sparse index entries.
+Result<ScanOutcome> ScanRecords(const RandomAccessFile& file, uint64_t first_seq,
+                                std::vector<IndexEntry>* entries) {
   SegmentCursor cursor(&file, first_seq, kNoTime);
   ScanOutcome outcome;
   RecordView record;
+  IndexStride stride;
   while (true) {
+    const uint64_t offset = cursor.offset();
     auto step = cursor.Next(&record, &outcome.why);
     if (!step.ok()) return step.status();
     if (*step != SegmentCursor::Step::kRecord) {
       outcome.stop = *step;
       break;
     }
+    if (entries != nullptr) stride.Offer(record.seq, record.archive_time_ms, offset, entries);
   }
   outcome.meta.first_seq = first_seq;
   outcome.meta.record_count = cursor.records();
@@ -203,7 +209,9 @@ Status QuarantineWholeSegment(FileSystem* fs, const std::filesystem::path& dir,
 }  // namespace
 
 Result<std::optional<SegmentMeta>> RecoverSegment(FileSystem* fs, const std::filesystem::path& dir,
-                                                  uint64_t first_seq, RecoveryReport* report) {
+                                                  uint64_t first_seq, RecoveryReport* report,
+                                                  std::vector<IndexEntry>* entries) {
+  if (entries != nullptr) entries->clear();
   const std::string segment = SegmentFileName(first_seq);
   auto file = fs->NewRandomAccessFile(dir / segment);
   if (!file.ok()) return file.status();
@@ -212,7 +220,7 @@ Result<std::optional<SegmentMeta>> RecoverSegment(FileSystem* fs, const std::fil
     SLUICE_RETURN_IF_ERROR(QuarantineWholeSegment(fs, dir, **file, first_seq, header, report));
     return std::optional<SegmentMeta>();
   }
-  auto scan = ScanRecords(**file, first_seq);
+  auto scan = ScanRecords(**file, first_seq, entries);
   if (!scan.ok()) return scan.status();
   const uint64_t cut = scan->meta.data_size;
   const uint64_t end = scan->file_size;
@@ -265,7 +273,7 @@ Result<SegmentMeta> ScanSegment(FileSystem* fs, const std::filesystem::path& dir
   auto file = fs->NewRandomAccessFile(dir / SegmentFileName(first_seq));
   if (!file.ok()) return file.status();
   SLUICE_RETURN_IF_ERROR(ReadHeader(**file, first_seq));
-  auto scan = ScanRecords(**file, first_seq);
+  auto scan = ScanRecords(**file, first_seq, nullptr);
   if (!scan.ok()) return scan.status();
   return scan->meta;
 }

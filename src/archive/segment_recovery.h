@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 #include "archive/file_system.h"
 #include "archive/recovery_report.h"
 #include "archive/segment_meta.h"
+#include "archive/sparse_index.h"
 #include "base/status.h"
 
 namespace sluice::archive {
@@ -23,12 +25,15 @@ namespace sluice::archive {
 //   copied to `<segment>.corrupt-<offset>` and fsynced before the segment is truncated;
 // - a damaged segment header: the whole file is renamed to `<segment>.corrupt-0`.
 // Each action appends one event to report->events. Returns what the segment holds afterwards,
-// or nullopt if the whole file was quarantined.
+// or nullopt if the whole file was quarantined. If `entries` is not null it receives the sparse
+// index entries (sparse_index.h) of the records the segment holds afterwards, from the same
+// scan.
 // Errors: IoError if a file operation fails (the segment may then be untouched or truncated,
 // never both truncated and not quarantined); FailedPrecondition for another format version.
 // REQUIRES: no one writes to the segment meanwhile.
 Result<std::optional<SegmentMeta>> RecoverSegment(FileSystem* fs, const std::filesystem::path& dir,
-                                                  uint64_t first_seq, RecoveryReport* report);
+                                                  uint64_t first_seq, RecoveryReport* report,
+                                                  std::vector<IndexEntry>* entries = nullptr);
 
 // Read-only version of the scan: what the segment holds up to the first incomplete or damaged
 // record, without repairing anything. Corruption if its header is damaged.

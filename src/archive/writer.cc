@@ -9,6 +9,8 @@
 #include "archive/archive_format.h"
 #include "archive/archive_recovery.h"
 #include "archive/file_names.h"
+#include "archive/index_file.h"
+#include "archive/index_recovery.h"
 #include "archive/record_codec.h"
 #include "archive/segment_header.h"
 
@@ -44,11 +46,10 @@ Result<std::unique_ptr<Writer>> Writer::Open(const WriterOptions& options, const
                                              FileSystem* fs, RecoveryReport* report,
                                              WriterMetrics metrics) {
   SLUICE_RETURN_IF_ERROR(CheckOptions(options));
+  // The index may outlive the Writer: it gets a file system of its own unless the caller's.
+  FileSystem* const index_fs = fs;
   std::unique_ptr<FileSystem> owned_fs;
-  if (fs == nullptr) {
-    owned_fs = NewPosixFileSystem();
-    fs = owned_fs.get();
-  }
+  fs = FileSystemOrPosix(fs, owned_fs);
   WriterOptions canonical = options;
   canonical.dir = CanonicalDir(options.dir);
   SLUICE_RETURN_IF_ERROR(fs->CreateDirs(canonical.dir));
@@ -64,26 +65,29 @@ Result<std::unique_ptr<Writer>> Writer::Open(const WriterOptions& options, const
   *report = RecoveryReport();
   auto recovered = RecoverArchive(fs, canonical.dir, report);
   if (!recovered.ok()) return recovered.status();
+  auto index = std::make_shared<ArchiveIndex>(canonical.dir, index_fs, recovered->next_seq);
+  SLUICE_RETURN_IF_ERROR(LoadArchiveIndex(fs, canonical.dir, *recovered, index.get(), report));
 
-  std::unique_ptr<Writer> writer(
-      new Writer(canonical, clock, fs, std::move(owned_fs), std::move(*lock), metrics));
+  std::unique_ptr<Writer> writer(new Writer(canonical, clock, fs, std::move(owned_fs),
+                                            std::move(*lock), metrics, std::move(index)));
   writer->next_seq_ = recovered->next_seq;
   writer->durable_seq_ = recovered->next_seq;
   writer->last_archive_time_ms_ = recovered->last_archive_time_ms;
-  writer->last_sync_ms_ = clock.NowMs();
+  writer->last_sync_ms_ = writer->SyncClock().NowMs();
   SLUICE_RETURN_IF_ERROR(writer->Resume(recovered->active));
   return writer;
 }
 
 Writer::Writer(const WriterOptions& options, const Clock& clock, FileSystem* fs,
                std::unique_ptr<FileSystem> owned_fs, std::unique_ptr<FileLock> lock,
-               WriterMetrics metrics)
+               WriterMetrics metrics, std::shared_ptr<ArchiveIndex> index)
     : options_(options),
       clock_(clock),
       owned_fs_(std::move(owned_fs)),
       fs_(fs),
       lock_(std::move(lock)),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      index_(std::move(index)) {}
 
 Writer::~Writer() {
   if (active_ == nullptr) return;
@@ -100,6 +104,7 @@ Status Writer::Resume(const std::optional<SegmentMeta>& active) {
   SLUICE_RETURN_IF_ERROR((*file)->Sync());
   active_ = std::move(*file);
   active_meta_ = *active;
+  index_stride_ = IndexStride(index_->SegmentEntries(active->first_seq));
   return Status::Ok();
 }
 
@@ -129,7 +134,9 @@ Result<AppendResult> Writer::Append(std::span<const Record> records) {
   uint64_t seq = next_seq_;
   size_t offset = 0;
   size_t last_record_offset = 0;
+  new_entries_.clear();
   for (const Record& record : records) {
+    index_stride_.Offer(seq, archive_time_ms, active_meta_.data_size + offset, &new_entries_);
     EncodeRecord(buffer_.data() + offset, seq++, archive_time_ms, record.post_id, record.bytes);
     last_record_offset = offset;
     offset += EncodedRecordSize(record.bytes.size());
@@ -145,6 +152,8 @@ Result<AppendResult> Writer::Append(std::span<const Record> records) {
   const AppendResult result{next_seq_, static_cast<uint32_t>(records.size()), archive_time_ms};
   next_seq_ = seq;
   last_archive_time_ms_ = archive_time_ms;
+  index_->AppendRecords(active_meta_.first_seq, new_entries_, next_seq_, archive_time_ms,
+                        active_meta_.data_size);
   if (metrics_.bytes_archived != nullptr) metrics_.bytes_archived->Add(group_bytes);
   if (metrics_.records != nullptr) metrics_.records->Add(records.size());
 
@@ -159,7 +168,7 @@ Result<AppendResult> Writer::Append(std::span<const Record> records) {
 Status Writer::SyncIfDue() {
   if (!poison_.ok()) return PoisonedError();
   if (options_.sync_mode == SyncMode::kAlways || durable_seq_ == next_seq_) return Status::Ok();
-  const int64_t now_ms = clock_.NowMs();
+  const int64_t now_ms = SyncClock().NowMs();
   // A clock that went back must not postpone durability until it catches up again.
   if (now_ms - last_sync_ms_ >= options_.sync_interval_ms || now_ms < last_sync_ms_) {
     return SyncActive();
@@ -183,7 +192,13 @@ Status Writer::Seal() {
   Status status = active_->Close();
   active_.reset();
   if (status.ok()) status = WriteSegmentMeta(fs_, options_.dir, active_meta_);
+  // After the meta: an index without its meta would describe a segment still open.
+  if (status.ok()) {
+    status = WriteSegmentIndex(fs_, options_.dir, active_meta_,
+                               index_->SegmentEntries(active_meta_.first_seq));
+  }
   if (!status.ok()) return Poison(std::move(status));
+  index_->SealSegment(active_meta_.first_seq);
   return Status::Ok();
 }
 
@@ -200,12 +215,14 @@ Status Writer::StartSegment() {
   if (!status.ok()) return Poison(std::move(status));
   active_ = std::move(*file);
   active_meta_ = SegmentMeta{.first_seq = next_seq_};
+  index_stride_ = IndexStride();
+  index_->AddSegment({.first_seq = next_seq_, .end_seq = next_seq_}, {});
   return Status::Ok();
 }
 
 Status Writer::SyncActive() {
   if (active_ == nullptr || durable_seq_ == next_seq_) {
-    last_sync_ms_ = clock_.NowMs();
+    last_sync_ms_ = SyncClock().NowMs();
     return Status::Ok();
   }
   const auto start = std::chrono::steady_clock::now();
@@ -217,7 +234,7 @@ Status Writer::SyncActive() {
   }
   if (!status.ok()) return Poison(std::move(status));
   durable_seq_ = next_seq_;
-  last_sync_ms_ = clock_.NowMs();
+  last_sync_ms_ = SyncClock().NowMs();
   return Status::Ok();
 }
 

@@ -15,10 +15,16 @@
 // every later Append/Sync fails with FailedPrecondition until the archive is reopened, which
 // recovers the tail from what is really on disk.
 //
+// Index: the Writer owns the archive's ArchiveIndex (archive_index.h), loads it on Open (from
+// the sealed segments' .idx files, rebuilding any that is missing or wrong) and updates it on
+// every Append, roll and seal; index() shares it with readers and retention.
+//
 // Thread safety: none; one owner thread. Readers (reader.h) may run concurrently in other
-// threads or processes. Only one Writer may have a directory open (a LOCK file).
+// threads or processes, and so may retention (retention.h) with index(). Only one Writer may
+// have a directory open (a LOCK file).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -26,10 +32,12 @@
 #include <span>
 #include <vector>
 
+#include "archive/archive_index.h"
 #include "archive/file_system.h"
 #include "archive/record.h"
 #include "archive/recovery_report.h"
 #include "archive/segment_meta.h"
+#include "archive/sparse_index.h"
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "base/status.h"
@@ -50,6 +58,9 @@ struct WriterOptions {
   // the limit still goes into one segment.
   uint64_t segment_max_bytes = uint64_t{256} << 20;
   int64_t segment_max_ms = 3'600'000;
+  // Measures sync_interval_ms; null: the archive clock. A server whose archive clock is moved
+  // by hand (tests) still needs its fsyncs paced by real time.
+  const Clock* sync_clock = nullptr;
 };
 
 // Optional instruments; each may be null. Not owned; must outlive the Writer.
@@ -69,9 +80,11 @@ struct AppendResult {
 class Writer {
  public:
   // Opens (creating if missing) the archive in options.dir, recovers its tail (see
-  // RecoverArchive) and continues after the last intact record. `fs` null means real POSIX
-  // files. If `report` is not null it receives what recovery did.
-  // REQUIRES: `clock` and `fs` (if not null) outlive the Writer.
+  // RecoverArchive), loads its index (see LoadArchiveIndex) and continues after the last
+  // intact record. `fs` null means real POSIX files. If `report` is not null it receives what
+  // recovery did.
+  // REQUIRES: `clock` outlives the Writer; `fs` (if not null) outlives the Writer and every
+  // holder of index().
   // Errors: InvalidArgument for bad options; Unavailable if another Writer holds the
   // directory; IoError; Corruption if recovery finds damage it must not repair on its own.
   static Result<std::unique_ptr<Writer>> Open(const WriterOptions& options, const Clock& clock,
@@ -98,6 +111,17 @@ class Writer {
   // fdatasync now if there is unsynced data. IoError (poisons); FailedPrecondition if poisoned.
   Status Sync();
 
+  // Every later Append gets an archive time >= ms: last_archive_time_ms() becomes
+  // max(last_archive_time_ms(), ms). No I/O; it holds even when the clock is behind `ms`. Once
+  // it returns, no record with an archive time < ms will ever be appended, which lets a caller
+  // declare everything before ms complete (SeqAtTime(ms) is final). Like a clock that ran
+  // ahead, a floor far in the future holds archive time still until the clock catches up.
+  void RaiseTimeFloor(int64_t ms) { last_archive_time_ms_ = std::max(last_archive_time_ms_, ms); }
+
+  // The archive's time index, kept current by this Writer (updated before Append returns).
+  // It stays valid, frozen, after the Writer is destroyed.
+  std::shared_ptr<ArchiveIndex> index() const { return index_; }
+
   uint64_t next_seq() const { return next_seq_; }
   // Every sequence below it is durable.
   uint64_t durable_seq() const { return durable_seq_; }
@@ -107,12 +131,14 @@ class Writer {
  private:
   Writer(const WriterOptions& options, const Clock& clock, FileSystem* fs,
          std::unique_ptr<FileSystem> owned_fs, std::unique_ptr<FileLock> lock,
-         WriterMetrics metrics);
+         WriterMetrics metrics, std::shared_ptr<ArchiveIndex> index);
 
   // Opens the last segment for appends, or notes that the next append starts a new one.
   Status Resume(const std::optional<SegmentMeta>& active);
   bool ShouldRoll(uint64_t group_bytes, int64_t archive_time_ms) const;
-  // Syncs and seals the active segment (its meta written durably) and closes it.
+  const Clock& SyncClock() const { return options_.sync_clock ? *options_.sync_clock : clock_; }
+  // Syncs and seals the active segment (its meta written durably, then its index) and closes
+  // it.
   Status Seal();
   // Creates segment next_seq_ durably and makes it the active one.
   Status StartSegment();
@@ -127,6 +153,7 @@ class Writer {
   FileSystem* const fs_;
   std::unique_ptr<FileLock> lock_;
   const WriterMetrics metrics_;
+  const std::shared_ptr<ArchiveIndex> index_;
 
   std::unique_ptr<WritableFile> active_;  // null: no segment open yet
   SegmentMeta active_meta_;               // what the active segment holds
@@ -134,7 +161,9 @@ class Writer {
   uint64_t durable_seq_ = 0;
   int64_t last_archive_time_ms_ = 0;
   int64_t last_sync_ms_ = 0;
-  std::vector<char> buffer_;  // reused for every group; only grows
+  std::vector<char> buffer_;             // reused for every group; only grows
+  IndexStride index_stride_;             // of the active segment
+  std::vector<IndexEntry> new_entries_;  // reused: the index entries of one group
   Status poison_;
 };
 

@@ -404,5 +404,34 @@ TEST_F(WriterTest, BadOptionsAreInvalidArgument) {
             StatusCode::kInvalidArgument);
 }
 
+TEST_F(WriterTest, RaiseTimeFloorHoldsLaterAppendsAtOrAfterIt) {
+  auto writer = OpenWriter();
+  ASSERT_NE(writer, nullptr);
+  AppendOk(*writer, MakeGroup(1, 2, 10));
+  writer->RaiseTimeFloor(kStartMs + 500);
+  EXPECT_EQ(writer->last_archive_time_ms(), kStartMs + 500);
+  // The clock is behind the floor: the floor wins, and SeqAtTime(floor) is final.
+  EXPECT_EQ(*writer->index()->SeqAtTime(kStartMs + 500), 3u);
+  EXPECT_EQ(AppendOk(*writer, MakeGroup(3, 1, 10)).archive_time_ms, kStartMs + 500);
+  EXPECT_EQ(*writer->index()->SeqAtTime(kStartMs + 500), 3u);
+  // A lower floor changes nothing; a clock past the floor is used again.
+  writer->RaiseTimeFloor(kStartMs);
+  EXPECT_EQ(writer->last_archive_time_ms(), kStartMs + 500);
+  clock_.SetMs(kStartMs + 600);
+  EXPECT_EQ(AppendOk(*writer, MakeGroup(4, 1, 10)).archive_time_ms, kStartMs + 600);
+}
+
+TEST_F(WriterTest, IndexOutlivesWriter) {
+  std::shared_ptr<ArchiveIndex> index;
+  {
+    auto writer = OpenWriter();
+    ASSERT_NE(writer, nullptr);
+    AppendOk(*writer, MakeGroup(1, 3, 10));
+    index = writer->index();
+  }
+  EXPECT_EQ(index->Bounds().next_seq, 4u);
+  EXPECT_EQ(*index->SeqAtTime(kStartMs), 1u);
+}
+
 }  // namespace
 }  // namespace sluice::archive
