@@ -8,6 +8,7 @@
 #include <future>
 
 #include "archive/archive.h"
+#include "base/time_format.h"
 #include "ingest/file_source.h"
 #include "post/post_parser.h"
 
@@ -18,6 +19,11 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr auto kDrainTimeout = std::chrono::seconds(5);
+// A crash loses at most this much usage counting (docs/usage.md).
+constexpr auto kUsageSnapshotInterval = std::chrono::seconds(10);
+constexpr std::string_view kUsageFileName = "usage.snapshot";
+// Backfill reaches back 5 minutes whatever the recovery windows say.
+constexpr int64_t kMinRetentionMs = 5 * 60 * 1000;
 
 archive::WriterOptions ArchiveOptions(const ServerConfig& config) {
   archive::WriterOptions options;
@@ -30,9 +36,26 @@ archive::WriterOptions ArchiveOptions(const ServerConfig& config) {
   return options;
 }
 
+// Archive retention keeps what the stream with the longest recovery window may still ask for.
+int64_t RetentionMs(const ServerConfig& config) {
+  int64_t longest = kMinRetentionMs;
+  for (const AccountConfig& account : config.accounts) {
+    for (const StreamConfig& stream : account.streams) {
+      longest = std::max(longest, RecoveryWindowMs(stream));
+    }
+  }
+  return longest;
+}
+
 }  // namespace
 
-ServerApp::ServerApp(ServerConfig config) : config_(std::move(config)) {}
+ServerApp::ServerApp(ServerConfig config)
+    : config_(std::move(config)), fs_(archive::NewPosixFileSystem()) {
+  if (config_.manual_clock_start_ms) {
+    manual_clock_ = std::make_unique<ManualClock>(*config_.manual_clock_start_ms);
+    clock_ = manual_clock_.get();
+  }
+}
 
 ServerApp::~ServerApp() {
   if (network_thread_.joinable()) Drain();
@@ -50,14 +73,20 @@ Status ServerApp::Start() {
       {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1});
   archive::RecoveryReport report;
   Result<std::unique_ptr<archive::Writer>> writer =
-      archive::Writer::Open(ArchiveOptions(config_), clock_, nullptr, &report, archive_metrics);
+      archive::Writer::Open(WriterOptions(), *clock_, nullptr, &report, archive_metrics);
   if (!writer.ok()) return writer.status();
   spdlog::info("archive {}: {}", (config_.data_dir / "archive").string(), report.Summary());
+  archive_index_ = (*writer)->index();
+  archive_disk_bytes_ =
+      metrics_.AddGauge("sluice_archive_disk_bytes", "Bytes of archive files on disk.");
+  segments_deleted_ = metrics_.AddCounter("sluice_archive_segments_deleted_total",
+                                          "Archive segments deleted by retention.");
 
   registry_ = std::make_unique<StreamRegistry>(config_, metrics_);
   pipeline_ = std::make_unique<Pipeline>(
       PipelineOptions{}, std::move(writer).value(), *registry_,
-      [this](std::function<void()> work) { asio::post(io_, std::move(work)); }, metrics_);
+      [this](std::function<void()> work) { asio::post(io_, std::move(work)); }, frontier_, *clock_,
+      metrics_);
   // Threads start in a fixed order — pipeline, network, generator, then the password worker
   // inside ServerContext — which bench/server_bench attributes CPU by.
   pipeline_->Start();
@@ -67,10 +96,15 @@ Status ServerApp::Start() {
   });
   if (config_.generator_rate > 0) {
     generator_ = std::make_unique<GeneratorSource>(config_.generator_seed, config_.generator_rate,
-                                                   clock_, *pipeline_);
+                                                   *clock_, *pipeline_);
     generator_->Start();
   }
-  context_ = std::make_unique<ServerContext>(config_, *registry_, *pipeline_, metrics_, clock_);
+  context_ = std::make_unique<ServerContext>(config_, *registry_, *pipeline_, metrics_, *clock_);
+  context_->archive_dir = config_.data_dir / "archive";
+  context_->archive_index = archive_index_;
+  context_->frontier = &frontier_;
+  context_->manual_clock = manual_clock_.get();
+  StartUsage();
   server_ = std::make_unique<HttpServer>(io_, *context_);
   // Listen runs here while the network thread already runs io_: bind on that thread.
   std::promise<Result<asio::ip::tcp::endpoint>> bound_promise;
@@ -80,6 +114,8 @@ Status ServerApp::Start() {
   Result<asio::ip::tcp::endpoint> bound = bound_promise.get_future().get();
   if (!bound.ok()) return bound.status();
   port_ = bound->port();
+  asio::post(io_, [this] { ScheduleUsageSnapshot(); });
+  retention_thread_ = std::thread([this] { RetentionLoop(); });
   if (config_.ingest_file) {
     file_thread_ = std::thread([this, path = *config_.ingest_file] {
       PostParser parser;
@@ -111,7 +147,86 @@ void ServerApp::RunUntilSignal() {
   Drain();
 }
 
+archive::WriterOptions ServerApp::WriterOptions() const {
+  archive::WriterOptions options = ArchiveOptions(config_);
+  options.sync_clock = &system_clock_;  // fsyncs keep real time under --manual-clock
+  return options;
+}
+
+void ServerApp::StartUsage() {
+  const std::filesystem::path path = config_.data_dir / kUsageFileName;
+  if (Status loaded = usage_.Load(*fs_, path); !loaded.ok()) {
+    if (loaded.code() != StatusCode::kNotFound) {
+      // Counting starts afresh; the damaged file is kept for a person to look at.
+      spdlog::error("usage: {}; starting fresh, keeping the file as {}.corrupt", loaded.ToString(),
+                    path.string());
+      std::error_code ignored;
+      std::filesystem::rename(path, path.string() + ".corrupt", ignored);
+    }
+  }
+  for (const auto& stream : registry_->streams()) {
+    Result<UsageLedger::StreamUsage*> handle =
+        usage_.ForStream(stream->account(), stream->config().label, StreamKindName(stream->kind()),
+                         static_cast<int>(stream->channel_count()));
+    if (handle.ok()) context_->usage_of[stream.get()] = *handle;
+  }
+  context_->usage = &usage_;
+}
+
+void ServerApp::ScheduleUsageSnapshot() {
+  usage_timer_ = std::make_unique<asio::steady_timer>(io_, kUsageSnapshotInterval);
+  usage_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    SaveUsage();
+    ScheduleUsageSnapshot();
+  });
+}
+
+void ServerApp::SaveUsage() {
+  if (!usage_.dirty()) return;
+  asio::post(context_->replay_pool, [this, bytes = usage_.Serialize()] {
+    if (Status s = UsageLedger::WriteSnapshot(*fs_, config_.data_dir / kUsageFileName, bytes);
+        !s.ok()) {
+      spdlog::error("usage snapshot failed: {}", s.ToString());
+    }
+  });
+}
+
+void ServerApp::RetentionLoop() {
+  const int64_t retention_ms = RetentionMs(config_);
+  const std::filesystem::path dir = config_.data_dir / "archive";
+  std::unique_lock lock(retention_mu_);
+  while (!stopping_) {
+    lock.unlock();
+    const int64_t cutoff = clock_->NowMs() - retention_ms;
+    Result<archive::RetentionResult> done =
+        archive::DeleteSegmentsOlderThan(dir, *archive_index_, cutoff, fs_.get());
+    if (!done.ok()) {
+      spdlog::error("archive retention failed: {}", done.status().ToString());
+    } else {
+      archive_disk_bytes_->Set(static_cast<int64_t>(done->bytes_remaining));
+      if (done->segments_deleted > 0) {
+        segments_deleted_->Add(done->segments_deleted);
+        spdlog::info("archive retention: deleted {} segments ({} bytes) older than {}",
+                     done->segments_deleted, done->bytes_deleted, FormatIsoMs(cutoff));
+        // Deliveries of deleted posts can never repeat: the usage ledger may forget them.
+        const uint64_t first_seq = archive_index_->Bounds().first_seq;
+        asio::post(io_, [this, first_seq] { usage_.ForgetDeliveriesBefore(first_seq); });
+      }
+    }
+    lock.lock();
+    retention_cv_.wait_for(lock, std::chrono::milliseconds(config_.archive.retention_check_ms),
+                           [this] { return stopping_; });
+  }
+}
+
 void ServerApp::Drain() {
+  {
+    std::lock_guard lock(retention_mu_);
+    stopping_ = true;
+  }
+  retention_cv_.notify_all();
+  if (retention_thread_.joinable()) retention_thread_.join();
   if (generator_) generator_->Stop();
   // The pipeline archives and fans out everything already accepted before streams close, so
   // no acknowledged post is lost and connected clients receive it.
@@ -124,6 +239,16 @@ void ServerApp::Drain() {
   }
   io_.stop();
   network_thread_.join();
+  usage_timer_.reset();
+  context_->replay_pool.join();
+  // The network thread has stopped: this thread may read the ledger now.
+  if (usage_.dirty()) {
+    if (Status s =
+            UsageLedger::WriteSnapshot(*fs_, config_.data_dir / kUsageFileName, usage_.Serialize());
+        !s.ok()) {
+      spdlog::error("final usage snapshot failed: {}", s.ToString());
+    }
+  }
   if (file_thread_.joinable()) {
     // A file thread blocked reading stdin cannot be interrupted; everything it submitted is
     // already archived, so let it go with the process.

@@ -1,20 +1,26 @@
-// ServerApp: sluiced's wiring — archive, pipeline, HTTP server, generator and file ingest — and
-// the order in which they start and drain.
+// ServerApp: sluiced's wiring — archive, pipeline, HTTP server, generator, file ingest, archive
+// retention and usage snapshots — and the order in which they start and drain.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "archive/archive.h"
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "config/server_config.h"
 #include "http/server.h"
 #include "ingest/generator_source.h"
+#include "stream/archive_frontier.h"
 #include "stream/pipeline.h"
 #include "stream/stream_registry.h"
+#include "stream/usage_ledger.h"
 
 namespace sluice {
 
@@ -36,11 +42,23 @@ class ServerApp {
 
  private:
   void Drain();
+  void StartUsage();
+  void ScheduleUsageSnapshot();
+  void SaveUsage();  // on the network thread: serialise, write on a worker
+  void RetentionLoop();
+  archive::WriterOptions WriterOptions() const;
 
   ServerConfig config_;
-  SystemClock clock_;
+  SystemClock system_clock_;
+  std::unique_ptr<ManualClock> manual_clock_;  // --manual-clock
+  const Clock* clock_ = &system_clock_;
   MetricsRegistry metrics_;
+  ArchiveFrontier frontier_;
+  std::shared_ptr<archive::ArchiveIndex> archive_index_;
+  UsageLedger usage_;
+  std::unique_ptr<archive::FileSystem> fs_;
   boost::asio::io_context io_{1};
+  std::unique_ptr<boost::asio::steady_timer> usage_timer_;  // an io_ object: declared after it
   std::unique_ptr<StreamRegistry> registry_;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<ServerContext> context_;
@@ -48,6 +66,12 @@ class ServerApp {
   std::unique_ptr<GeneratorSource> generator_;
   std::thread network_thread_;
   std::thread file_thread_;
+  std::thread retention_thread_;
+  std::mutex retention_mu_;
+  std::condition_variable retention_cv_;
+  bool stopping_ = false;
+  Gauge* archive_disk_bytes_ = nullptr;
+  Counter* segments_deleted_ = nullptr;
   uint16_t port_ = 0;
 };
 

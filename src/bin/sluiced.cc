@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/time_format.h"
 #include "bin/server_app.h"
 #include "config/listen_address.h"
 #include "config/server_config.h"
@@ -44,6 +45,8 @@ void PrintDemoHelp(const ServerConfig& config, uint16_t port) {
       "'%s/stream/sample1/accounts/demo/publishers/twitter/sample.json'\n"
       "  PowerTrack prod:        curl --compressed -u demo:demo '%sprod.json'\n"
       "                          (no rules yet: heartbeats only)\n"
+      "Backfill the last minute: add &backfillMinutes=1 to a Decahose URL; recover a range with\n"
+      "                          &startTime=YYYY-MM-DDTHH:MM:SSZ[&endTime=…]\n"
       "Ingest your own posts:    curl -u ingest:ingest --data-binary @posts.ndjson %s/ingest\n"
       "Metrics:                  curl %s/metrics\n\n",
       config.data_dir.c_str(), config.generator_rate,
@@ -56,7 +59,8 @@ void PrintDemoHelp(const ServerConfig& config, uint16_t port) {
 
 int main(int argc, char** argv) {
   CLI::App app{"sluiced: a self-hostable realtime filtered-stream server (PowerTrack, Decahose)"};
-  std::string config_path, listen, data_dir, ingest_file, tls_listen, tls_cert, tls_key;
+  std::string config_path, listen, data_dir, ingest_file, tls_listen, tls_cert, tls_key,
+      manual_clock;
   bool demo = false;
   std::optional<double> rate;
   std::optional<uint64_t> seed;
@@ -73,6 +77,9 @@ int main(int argc, char** argv) {
   app.add_option("--tls-listen", tls_listen, "HOST:PORT for HTTPS beside HTTP");
   app.add_option("--tls-cert", tls_cert, "TLS certificate chain (PEM)");
   app.add_option("--tls-key", tls_key, "TLS private key (PEM)");
+  app.add_option("--manual-clock", manual_clock,
+                 "Testing: start the clock at this UTC time (YYYY-MM-DDTHH:mm:ssZ); it moves only "
+                 "on POST /debug/clock?advance_ms=N (ingest credentials)");
   CLI11_PARSE(app, argc, argv);
 
   if (!demo && config_path.empty()) {
@@ -104,6 +111,14 @@ int main(int argc, char** argv) {
   if (seed) config.generator_seed = *seed;
   if (heartbeat_ms) config.heartbeat_ms = *heartbeat_ms;
   if (!ingest_file.empty()) config.ingest_file = ingest_file;
+  if (!manual_clock.empty()) {
+    sluice::Result<int64_t> start = sluice::ParseIsoTime(manual_clock);
+    if (!start.ok()) {
+      std::cerr << "sluiced: --manual-clock: " << start.status().message() << "\n";
+      return 2;
+    }
+    config.manual_clock_start_ms = *start;
+  }
   if (!tls_listen.empty() || !tls_cert.empty() || !tls_key.empty()) {
     std::cerr << "sluiced: TLS (--tls-listen, --tls-cert, --tls-key) is not available in this "
                  "build yet; serve plain HTTP on loopback or terminate TLS in front of sluiced\n";

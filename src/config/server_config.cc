@@ -60,8 +60,8 @@ Status ReadServerTable(const TomlTableReader& server, const std::filesystem::pat
 }
 
 Status ReadArchiveTable(const TomlTableReader& archive, ArchiveConfig* config) {
-  SLUICE_RETURN_IF_ERROR(
-      archive.CheckKeys({"fsync", "fsync_interval_ms", "segment_max_bytes", "segment_max_ms"}));
+  SLUICE_RETURN_IF_ERROR(archive.CheckKeys(
+      {"fsync", "fsync_interval_ms", "segment_max_bytes", "segment_max_ms", "retention_check_ms"}));
   std::string fsync;
   SLUICE_RETURN_IF_ERROR(archive.ReadString("fsync", &fsync));
   if (fsync == "always") {
@@ -76,7 +76,9 @@ Status ReadArchiveTable(const TomlTableReader& archive, ArchiveConfig* config) {
       archive.ReadInt("fsync_interval_ms", kFsyncIntervalMsRange, &config->fsync_interval_ms));
   SLUICE_RETURN_IF_ERROR(
       archive.ReadInt("segment_max_bytes", kSegmentMaxBytesRange, &config->segment_max_bytes));
-  return archive.ReadInt("segment_max_ms", kSegmentMaxMsRange, &config->segment_max_ms);
+  SLUICE_RETURN_IF_ERROR(
+      archive.ReadInt("segment_max_ms", kSegmentMaxMsRange, &config->segment_max_ms));
+  return archive.ReadInt("retention_check_ms", kRetentionCheckMsRange, &config->retention_check_ms);
 }
 
 // [[ingest.users]] and [[accounts.users]].

@@ -56,6 +56,8 @@ struct ArchiveConfig {
   int64_t fsync_interval_ms = 100;
   uint64_t segment_max_bytes = 256ull << 20;
   int64_t segment_max_ms = 3600 * 1000;
+  // How often segments older than every stream's recovery window are looked for and deleted.
+  int64_t retention_check_ms = 60 * 1000;
 };
 
 struct ServerConfig {
@@ -85,6 +87,10 @@ struct ServerConfig {
   uint64_t generator_seed = 1;
 
   std::vector<AccountConfig> accounts;
+
+  // Command line only (`sluiced --manual-clock TIME`, for tests): the server's clock starts at
+  // this time and moves only when POST /debug/clock says so.
+  std::optional<int64_t> manual_clock_start_ms;
 };
 
 // Reads and validates a TOML file. Relative paths in it (server.data_dir, ingest.file) are taken

@@ -202,7 +202,7 @@ TEST(ServerConfigTest, UnknownKeyThatIsNotBareIsQuoted) {
   text.tail = "[archive]\n\"fsync mode\" = 1\n";
   EXPECT_EQ(ParseErrorOf(text),
             "sluice.toml: archive.\"fsync mode\": unknown key; expected one of fsync, "
-            "fsync_interval_ms, segment_max_bytes, segment_max_ms");
+            "fsync_interval_ms, segment_max_bytes, segment_max_ms, retention_check_ms");
 }
 
 TEST(ServerConfigTest, UnknownAccountAndUserKeys) {

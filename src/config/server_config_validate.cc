@@ -114,7 +114,10 @@ Status CheckArchive(const ArchiveConfig& archive) {
       CheckIntRange("archive.fsync_interval_ms", archive.fsync_interval_ms, kFsyncIntervalMsRange));
   SLUICE_RETURN_IF_ERROR(
       CheckIntRange("archive.segment_max_bytes", archive.segment_max_bytes, kSegmentMaxBytesRange));
-  return CheckIntRange("archive.segment_max_ms", archive.segment_max_ms, kSegmentMaxMsRange);
+  SLUICE_RETURN_IF_ERROR(
+      CheckIntRange("archive.segment_max_ms", archive.segment_max_ms, kSegmentMaxMsRange));
+  return CheckIntRange("archive.retention_check_ms", archive.retention_check_ms,
+                       kRetentionCheckMsRange);
 }
 
 Status CheckIngestAndGenerator(const ServerConfig& config) {

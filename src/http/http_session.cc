@@ -4,8 +4,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <charconv>
 
+#include "base/time_format.h"
 #include "http/stream_request.h"
+#include "http/usage_request.h"
 
 namespace sluice {
 
@@ -148,8 +151,25 @@ void HttpSession::Dispatch() {
       return;
     case Route::Kind::kMetrics:
       if (method != http::verb::get) break;
-      Respond(TextResponse(http::status::ok, context_.metrics.Render(),
+      Respond(TextResponse(http::status::ok,
+                           context_.metrics.Render() + context_.recovery_jobs.RenderMetrics(),
                            "text/plain; version=0.0.4; charset=utf-8"));
+      return;
+    case Route::Kind::kUsage:
+      if (method != http::verb::get) break;
+      HandleUsage();
+      return;
+    case Route::Kind::kRecoveryJobs:
+      if (method != http::verb::get) break;
+      HandleRecoveryJobs();
+      return;
+    case Route::Kind::kDebugClock:
+      if (!context_.manual_clock) {
+        Respond(EnterpriseError(http::status::not_found, "No such endpoint.", now));
+        return;
+      }
+      if (method != http::verb::post) break;
+      HandleDebugClock();
       return;
     case Route::Kind::kHealth:
       Respond(JsonResponse(http::status::ok, "{\"status\":\"ok\"}\n"));
@@ -190,11 +210,11 @@ void HttpSession::CheckOffThread(std::string key, std::function<int()> check,
   });
 }
 
-void HttpSession::HandleStream() {
+void HttpSession::AuthenticateForAccount(std::function<void(StreamAuth)> then) {
   auto credentials =
       ParseBasicAuthorization(std::string_view(parser_->get()[http::field::authorization]));
   if (std::optional<StreamAuth> cached = CachedStreamAuth(route_, credentials, context_.registry)) {
-    ContinueStream(*cached);
+    then(*cached);
     return;
   }
   // CachedStreamAuth answered every request without credentials.
@@ -204,7 +224,11 @@ void HttpSession::HandleStream() {
       [route = route_, credentials = std::move(credentials), &registry = context_.registry] {
         return static_cast<int>(AuthenticateStreamRequest(route, credentials, registry));
       },
-      [this](int auth) { ContinueStream(static_cast<StreamAuth>(auth)); });
+      [then = std::move(then)](int auth) { then(static_cast<StreamAuth>(auth)); });
+}
+
+void HttpSession::HandleStream() {
+  AuthenticateForAccount([this](StreamAuth auth) { ContinueStream(auth); });
 }
 
 void HttpSession::ContinueStream(StreamAuth auth) {
@@ -222,15 +246,121 @@ void HttpSession::ContinueStream(StreamAuth auth) {
   options.heartbeat = std::chrono::milliseconds(context_.config.heartbeat_ms);
   options.write_timeout = std::chrono::milliseconds(context_.config.write_timeout_ms);
   options.slow_reader_bytes = context_.config.slow_reader_bytes;
-  auto connection = std::make_shared<StreamConnection>(stream_.release_socket(), *admission.stream,
-                                                       *admission.channel, admission.gzip, options,
-                                                       context_.clock, context_.stream_connections);
+  auto connection = std::make_shared<StreamConnection>(
+      stream_.release_socket(), *admission.stream, *admission.channel, admission.gzip, options,
+      context_.clock, context_.stream_connections,
+      context_.ServicesFor(*admission.stream, admission.channel_index));
+  const ReplayRequest& replay = admission.replay;
+  std::optional<ReplayPlan> plan;
+  if (replay.kind != ReplayRequest::Kind::kNone) {
+    const int64_t now = context_.clock.NowMs();
+    plan.emplace();
+    int64_t start_ms = now - int64_t{replay.backfill_minutes} * 60'000;
+    std::optional<int64_t> end_ms;
+    if (replay.kind == ReplayRequest::Kind::kRecovery) {
+      plan->kind = ReplayPlan::Kind::kRecovery;
+      start_ms = replay.start_ms;
+      end_ms = replay.end_ms;
+      plan->end_time_ms = replay.end_ms;
+      const int partition =
+          admission.stream->kind() == StreamKind::kDecahose ? admission.channel_index + 1 : 0;
+      plan->info = context_.recovery_jobs.Start(admission.stream, partition, replay.start_ms,
+                                                replay.end_ms, now);
+      plan->info->connection = connection;
+    }
+    plan->job =
+        std::make_shared<ReplayJob>(context_.archive_dir, context_.archive_index, *admission.stream,
+                                    admission.channel_index, start_ms, end_ms, admission.gzip);
+  }
+  if (replay.kind == ReplayRequest::Kind::kRecovery) {
+    connection->Start(std::move(plan));  // never in the channel: no live chunks, no limit
+    return;
+  }
   const Channel::Admission result = admission.channel->Admit(connection);
-  connection->Start();
+  connection->Start(std::move(plan));
   if (result == Channel::Admission::kAdmittedInGrace) {
     ScheduleLimitCheck(stream_.get_executor(), *admission.channel,
                        std::chrono::milliseconds(context_.config.connection_grace_ms));
   }
+}
+
+void HttpSession::HandleUsage() {
+  AuthenticateForAccount([this](StreamAuth auth) {
+    const int64_t now = context_.clock.NowMs();
+    if (auth == StreamAuth::kUnauthorized) return Respond(Unauthorized(now));
+    if (auth == StreamAuth::kOtherAccount) {
+      return Respond(
+          EnterpriseError(http::status::not_found, "No usage at this URL for your account.", now));
+    }
+    Result<UsageQuery> query = ParseUsageQuery(route_.query, now);
+    if (!query.ok()) {
+      return Respond(EnterpriseError(http::status::bad_request, query.status().message(), now));
+    }
+    std::vector<StreamUsageRows> rows;
+    if (context_.usage) {
+      rows = context_.usage->QueryAccount(route_.account, query->from_ms, query->to_ms);
+    }
+    Respond(JsonResponse(http::status::ok, RenderUsage(route_.account, *query, rows, now)));
+  });
+}
+
+void HttpSession::HandleRecoveryJobs() {
+  auto credentials =
+      ParseBasicAuthorization(std::string_view(parser_->get()[http::field::authorization]));
+  if (!credentials) {
+    Respond(Unauthorized(context_.clock.NowMs()));
+    return;
+  }
+  std::string key = CheckKey({"account-of", credentials->user, credentials->password});
+  CheckOffThread(
+      std::move(key),
+      [credentials = std::move(*credentials), &registry = context_.registry] {
+        return registry.OrdinalOf(registry.AuthenticateAny(credentials.user, credentials.password));
+      },
+      [this](int ordinal) {
+        const int64_t now = context_.clock.NowMs();
+        Account* account = context_.registry.AccountByOrdinal(ordinal);
+        if (!account) return Respond(Unauthorized(now));
+        Respond(
+            JsonResponse(http::status::ok, context_.recovery_jobs.RenderJson(account->name, now)));
+      });
+}
+
+void HttpSession::HandleDebugClock() {
+  auto credentials =
+      ParseBasicAuthorization(std::string_view(parser_->get()[http::field::authorization]));
+  const int64_t now = context_.clock.NowMs();
+  // Ingest credentials: whoever may feed the archive may also say what time it is. A first
+  // check hashes here, on the network thread: tolerable only because the endpoint exists only
+  // on a --manual-clock (test) server.
+  if (!credentials ||
+      (!context_.ingest_users.VerifiedRecently(credentials->user, credentials->password) &&
+       !context_.ingest_users.Verify(credentials->user, credentials->password))) {
+    Respond(Unauthorized(now));
+    return;
+  }
+  if (auto advance = route_.query.find("advance_ms"); advance != route_.query.end()) {
+    int64_t delta = 0;
+    const auto& v = advance->second;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), delta);
+    if (ec != std::errc() || end != v.data() + v.size() || delta < 0) {
+      Respond(EnterpriseError(http::status::bad_request,
+                              "advance_ms must be a non-negative integer.", now));
+      return;
+    }
+    context_.manual_clock->AdvanceMs(delta);
+  } else if (auto set = route_.query.find("set"); set != route_.query.end()) {
+    Result<int64_t> t = ParseIsoTime(set->second);
+    if (!t.ok() || *t < now) {
+      Respond(EnterpriseError(http::status::bad_request,
+                              "set must be a UTC time not before the clock's current time.", now));
+      return;
+    }
+    context_.manual_clock->SetMs(*t);
+  }
+  const int64_t moved = context_.clock.NowMs();
+  Respond(JsonResponse(http::status::ok, "{\"now\":\"" + FormatIsoMs(moved) +
+                                             "\",\"now_ms\":" + std::to_string(moved) + "}\n"));
 }
 
 void HttpSession::HandleIngest() {

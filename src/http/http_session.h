@@ -40,8 +40,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnBody(const boost::system::error_code& ec);
   void Dispatch();
   void RespondBodyTooLarge();
+  // Basic credentials against the URL's account (route_.account): cached verdicts at once,
+  // others checked off the network thread; `then` runs on the network thread.
+  void AuthenticateForAccount(std::function<void(StreamAuth)> then);
   void HandleStream();
   void ContinueStream(StreamAuth auth);
+  void HandleUsage();
+  void HandleRecoveryJobs();
+  void HandleDebugClock();
   void HandleIngest();
   void ContinueIngest(bool authenticated);
   // Runs `check` (slow: password hashing) on the auth pool, then `then(result)` back on the

@@ -80,9 +80,24 @@ Route ParseRoute(std::string_view target) {
     route.kind = Route::Kind::kHealth;
     return route;
   }
+  if (path == "/recovery/jobs") {
+    route.kind = Route::Kind::kRecoveryJobs;
+    return route;
+  }
+  if (path == "/debug/clock") {
+    route.kind = Route::Kind::kDebugClock;
+    return route;
+  }
 
   // /stream/{product}/accounts/{account}/publishers/twitter/{label}.json
   const std::vector<std::string_view> parts = SplitPath(path);
+  // /metrics/usage/accounts/{account}.json
+  if (parts.size() == 4 && parts[0] == "metrics" && parts[1] == "usage" && parts[2] == "accounts" &&
+      parts[3].size() > 5 && parts[3].ends_with(".json")) {
+    route.kind = Route::Kind::kUsage;
+    route.account = PercentDecode(parts[3].substr(0, parts[3].size() - 5), false);
+    return route;
+  }
   if (parts.size() == 7 && parts[0] == "stream" && parts[2] == "accounts" &&
       parts[4] == "publishers" && parts[5] == "twitter" && parts[6].size() > 5 &&
       parts[6].ends_with(".json")) {

@@ -19,6 +19,9 @@ struct Route {
     kIngest,            // /ingest
     kMetrics,           // /metrics
     kHealth,            // /healthz
+    kUsage,             // /metrics/usage/accounts/{a}.json
+    kRecoveryJobs,  // /recovery/jobs: the running recoveries of the caller's account
+    kDebugClock,    // /debug/clock: moves a --manual-clock server's clock
   };
   Kind kind = Kind::kNotFound;
   StreamKind stream_kind = StreamKind::kPowerTrack;  // for kEnterpriseStream

@@ -60,6 +60,10 @@ void HttpServer::Shutdown() {
       stream->channel(i).DisconnectAll(DisconnectReason::kOperational);
     }
   }
+  // Recoveries are in no channel.
+  for (const auto& connection : context_.recovery_jobs.Connections()) {
+    connection->Disconnect(DisconnectReason::kOperational);
+  }
 }
 
 }  // namespace sluice

@@ -18,4 +18,21 @@ ServerContext::ServerContext(const ServerConfig& config, StreamRegistry& registr
   http_metrics.open_sockets = metrics.AddGauge("sluice_http_open_sockets", "Open client sockets.");
 }
 
+ConnectionServices ServerContext::ServicesFor(Stream& stream, int channel_index) {
+  ConnectionServices services;
+  services.replay_workers = replay_pool.get_executor();
+  services.frontier = frontier;
+  services.recovery_jobs = &recovery_jobs;
+  if (usage) {
+    if (auto it = usage_of.find(&stream); it != usage_of.end()) {
+      services.on_delivered = [ledger = usage, handle = it->second,
+                               channel_index](const StreamChunk& chunk) {
+        ledger->Record(handle, channel_index, chunk.cover_begin, chunk.cover_end, chunk.seqs,
+                       chunk.hour_ms);
+      };
+    }
+  }
+  return services;
+}
+
 }  // namespace sluice

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "archive/archive.h"
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "config/credentials.h"
@@ -17,7 +18,10 @@
 #include "http/stream_connection.h"
 #include "ingest/ingest_batch.h"
 #include "post/post_parser.h"
+#include "stream/archive_frontier.h"
+#include "stream/recovery_jobs.h"
 #include "stream/stream_registry.h"
+#include "stream/usage_ledger.h"
 
 namespace sluice {
 
@@ -48,6 +52,22 @@ struct ServerContext {
   // connections, a reconnect storm) share one check; distinct checks are bounded.
   std::unordered_map<std::string, std::vector<std::function<void(int)>>> pending_checks;
   static constexpr size_t kMaxPendingChecks = 64;
+
+  // Replays (backfill, recovery): set by the server's wiring before it listens.
+  std::filesystem::path archive_dir;
+  std::shared_ptr<archive::ArchiveIndex> archive_index;
+  const ArchiveFrontier* frontier = nullptr;
+  RecoveryJobs recovery_jobs;  // network thread only
+  // Archive reads of replays run here, never on the network or pipeline thread.
+  boost::asio::thread_pool replay_pool{2};
+  // Usage accounting (network thread only); null: not counted.
+  UsageLedger* usage = nullptr;
+  std::unordered_map<const Stream*, UsageLedger::StreamUsage*> usage_of;
+  // `--manual-clock`: the clock POST /debug/clock moves; null otherwise (the endpoint is 404).
+  ManualClock* manual_clock = nullptr;
+
+  // What a new stream connection to channel `channel_index` of `stream` needs.
+  ConnectionServices ServicesFor(Stream& stream, int channel_index);
 
   ServerContext(const ServerConfig& config, StreamRegistry& registry, IngestSink& ingest,
                 MetricsRegistry& metrics, const Clock& clock);

@@ -4,6 +4,8 @@
 #include <boost/asio/write.hpp>
 #include <cstdio>
 
+#include "base/time_format.h"
+
 namespace sluice {
 namespace {
 
@@ -14,6 +16,24 @@ constexpr size_t kMaxBuffersPerWrite = 256;
 constexpr uint64_t kMaxBytesPerWrite = 8ull << 20;
 constexpr std::string_view kCrLf = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
+// A replay asks for its next step once the socket has taken all but this much.
+constexpr uint64_t kReplayLowWaterBytes = 256 << 10;
+// How long a replay that has read everything published waits before looking again.
+constexpr auto kReplayPollInterval = std::chrono::milliseconds(20);
+
+std::string RecoveryCompletedMessage(uint64_t activity_count, int64_t now_ms) {
+  return "{\"info\":{\"message\":\"Recovery Request Completed\",\"sent\":\"" +
+         FormatSentTime(now_ms) + "\",\"activity_count\":" + std::to_string(activity_count) + "}}";
+}
+
+// The Replay product's failure message (REFERENCES.md): say exactly what was not delivered.
+std::string RecoveryFailedMessage(const Status& why, int64_t from_ms, int64_t to_ms,
+                                  int64_t now_ms) {
+  return "{\"error\":{\"message\":" +
+         JsonQuote("Recovery Request Failed to Complete: " + why.ToString()) + ",\"sent\":\"" +
+         FormatSentTime(now_ms) + "\",\"unprocessed_range\":{\"startTime\":\"" +
+         FormatIsoMs(from_ms) + "\",\"endTime\":\"" + FormatIsoMs(to_ms) + "\"}}}";
+}
 
 std::string ResponseHeader(bool gzip) {
   std::string h =
@@ -32,7 +52,7 @@ std::string ResponseHeader(bool gzip) {
 
 StreamConnection::StreamConnection(asio::ip::tcp::socket socket, Stream& stream, Channel& channel,
                                    bool gzip, StreamConnectionOptions options, const Clock& clock,
-                                   ConnectionCounter& counter)
+                                   ConnectionCounter& counter, ConnectionServices services)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       stream_(stream),
@@ -40,13 +60,15 @@ StreamConnection::StreamConnection(asio::ip::tcp::socket socket, Stream& stream,
       gzip_(gzip),
       options_(options),
       clock_(clock),
-      counter_(counter) {
+      counter_(counter),
+      services_(std::move(services)),
+      replay_timer_(socket_.get_executor()) {
   counter_.open.fetch_add(1, std::memory_order_relaxed);
 }
 
 StreamConnection::~StreamConnection() { counter_.open.fetch_sub(1, std::memory_order_relaxed); }
 
-void StreamConnection::Start() {
+void StreamConnection::Start(std::optional<ReplayPlan> replay) {
   last_write_ = steady_clock::now();
   Piece header;
   header.kind = PieceKind::kRaw;
@@ -60,6 +82,12 @@ void StreamConnection::Start() {
   WriteMore();
   ArmTimer();
   WatchForClose();
+  if (replay) {
+    phase_ = replay->kind == ReplayPlan::Kind::kBackfill ? ReplayPhase::kCatchUp
+                                                         : ReplayPhase::kRecovery;
+    replay_ = std::move(replay);
+    MaybeStep();
+  }
 }
 
 void StreamConnection::Enqueue(Piece piece) {
@@ -79,10 +107,21 @@ void StreamConnection::Deliver(const StreamChunkPtr& chunk) {
   if (state_ != State::kOpen) return;
   const uint64_t size =
       gzip_ && chunk->deflated ? chunk->deflated->bytes.size() : chunk->plain.size();
-  if (queued_bytes_ + size > options_.slow_reader_bytes) {
+  if (phase_ == ReplayPhase::kCatchUp) return;  // the catch-up reads it from the archive
+  if (queued_bytes_ + held_bytes_ + size > options_.slow_reader_bytes) {
     Disconnect(DisconnectReason::kSlowReader);
     return;
   }
+  if (phase_ == ReplayPhase::kFinal) {
+    held_.push_back(chunk);
+    held_bytes_ += size;
+    return;
+  }
+  EnqueueChunk(chunk);
+  WriteMore();
+}
+
+void StreamConnection::EnqueueChunk(const StreamChunkPtr& chunk) {
   Piece piece;
   piece.chunk = chunk;
   piece.posts = chunk->posts;
@@ -96,7 +135,6 @@ void StreamConnection::Deliver(const StreamChunkPtr& chunk) {
     piece.own_block = gzip::DeflateStandalone(chunk->plain);
   }
   Enqueue(std::move(piece));
-  WriteMore();
 }
 
 void StreamConnection::EnqueueMessage(std::string_view json) {
@@ -125,7 +163,14 @@ void StreamConnection::Disconnect(DisconnectReason reason) {
   } else if (reason == DisconnectReason::kTooManyConnections) {
     stream_.metrics().limit_disconnects->Add(1);
   }
-  EnqueueMessage(EnterpriseDisconnectMessage(reason, clock_.NowMs()));
+  EndResponse(EnterpriseDisconnectMessage(reason, clock_.NowMs()));
+}
+
+void StreamConnection::EndResponse(std::string_view json) {
+  state_ = State::kClosing;
+  held_.clear();
+  held_bytes_ = 0;
+  EnqueueMessage(json);
   if (gzip_) {
     Piece trailer;
     trailer.kind = PieceKind::kGzipTrailer;
@@ -204,7 +249,10 @@ void StreamConnection::OnWrite(const boost::system::error_code& ec, size_t bytes
     return;
   }
   uint64_t posts = 0;
-  for (size_t k = 0; k < inflight_; ++k) posts += pieces_[k].posts;
+  for (size_t k = 0; k < inflight_; ++k) {
+    posts += pieces_[k].posts;
+    if (pieces_[k].chunk && services_.on_delivered) services_.on_delivered(*pieces_[k].chunk);
+  }
   pieces_.erase(pieces_.begin(), pieces_.begin() + inflight_);
   inflight_ = 0;
   last_write_ = steady_clock::now();
@@ -217,6 +265,7 @@ void StreamConnection::OnWrite(const boost::system::error_code& ec, size_t bytes
     return;
   }
   WriteMore();
+  MaybeStep();
 }
 
 void StreamConnection::ArmTimer() {
@@ -274,6 +323,7 @@ void StreamConnection::CloseNow() {
   state_ = State::kClosed;
   boost::system::error_code ignored;
   timer_.cancel();
+  replay_timer_.cancel();
   socket_.close(ignored);
   // pieces_ stay until destruction: an aborted write may still name their buffers.
   LeaveChannel();
@@ -282,9 +332,125 @@ void StreamConnection::CloseNow() {
 void StreamConnection::LeaveChannel() {
   if (left_channel_) return;
   left_channel_ = true;
+  if (replay_ && replay_->info) {
+    services_.recovery_jobs->Finish(replay_->info);
+    replay_->info = nullptr;
+  }
   // Posted: the channel may be iterating its subscribers right now (Subscriber's contract).
   asio::post(socket_.get_executor(),
              [self = shared_from_this()] { self->channel_.Remove(self.get()); });
+}
+
+}  // namespace sluice
+
+namespace sluice {
+
+// The backfill seam. The connection is in its channel from the start, but while it catches up
+// (kCatchUp) it drops the live chunks: the replay reads those posts from the archive. Each
+// step reads up to the frontier's published sequence W as it was when the step was asked for.
+// On the network thread W splits the archive exactly (archive_frontier.h): posts below it were
+// published before now, posts at or above it will be published after now. When a step reaches
+// its limit, the connection looks at W again: if nothing was published meanwhile it joins the
+// live channel at once; otherwise it fixes the seam at the current W, keeps (kFinal) the live
+// chunks that arrive from now on — all of them hold posts at or above the seam — and replays
+// the last stretch up to the seam before writing them. No gap, no repeat, and the kFinal stretch
+// is what arrived during one step, so holding it is cheap.
+void StreamConnection::MaybeStep() {
+  if (phase_ == ReplayPhase::kNone || step_in_flight_ || state_ != State::kOpen) return;
+  if (queued_bytes_ > kReplayLowWaterBytes) return;  // OnWrite asks again
+  const uint64_t limit = phase_ == ReplayPhase::kFinal
+                             ? final_limit_
+                             : services_.frontier->published_seq.load(std::memory_order_acquire);
+  const int64_t floor_ms = services_.frontier->time_floor_ms.load(std::memory_order_acquire);
+  step_in_flight_ = true;
+  asio::post(
+      services_.replay_workers, [self = shared_from_this(), job = replay_->job, limit, floor_ms]() {
+        ReplayStep step = job->Step(limit);
+        asio::post(self->socket_.get_executor(), [self, step = std::move(step), limit, floor_ms] {
+          self->OnStep(step, limit, floor_ms);
+        });
+      });
+}
+
+void StreamConnection::OnStep(const ReplayStep& step, uint64_t limit, int64_t floor_ms) {
+  step_in_flight_ = false;
+  if (state_ != State::kOpen) return;
+  const bool recovery = phase_ == ReplayPhase::kRecovery;
+  if (!step.status.ok()) {
+    if (recovery) {
+      EndResponse(RecoveryFailedMessage(step.status, step.position_time_ms, replay_->end_time_ms,
+                                        clock_.NowMs()));
+    } else {
+      EndResponse(EnterpriseSystemMessage("error",
+                                          "Backfill could not read the archive (" +
+                                              step.status.ToString() + "); reconnect to try again.",
+                                          clock_.NowMs()));
+    }
+    WriteMore();
+    return;
+  }
+  const bool progressed = step.position != replay_position_ || step.chunk != nullptr;
+  replay_position_ = step.position;
+  if (step.chunk) {
+    replayed_posts_ += step.chunk->posts;
+    (recovery ? stream_.metrics().recovery_posts : stream_.metrics().backfill_posts)
+        ->Add(step.chunk->posts);
+    EnqueueChunk(step.chunk);
+  }
+  if (replay_->info) {
+    replay_->info->posts_sent = replayed_posts_;
+    replay_->info->position_time_ms = step.position_time_ms;
+  }
+  switch (phase_) {
+    case ReplayPhase::kRecovery:
+      if (step.reached_end || (step.reached_limit && floor_ms >= replay_->end_time_ms)) {
+        phase_ = ReplayPhase::kNone;
+        EndResponse(RecoveryCompletedMessage(replayed_posts_, clock_.NowMs()));
+      } else if (step.reached_limit && limit == services_.frontier->published_seq.load()) {
+        RetryStepLater();  // everything published is read: wait for the archive to grow
+      }
+      break;
+    case ReplayPhase::kCatchUp:
+      if (step.reached_limit) {
+        const uint64_t now_published = services_.frontier->published_seq.load();
+        if (now_published <= step.position) {
+          stream_.metrics().backfill_joins_immediate->Add(1);
+          JoinLive();
+        } else {
+          stream_.metrics().backfill_joins_held->Add(1);
+          phase_ = ReplayPhase::kFinal;
+          final_limit_ = now_published;
+        }
+      }
+      break;
+    case ReplayPhase::kFinal:
+      if (step.reached_limit) JoinLive();
+      break;
+    case ReplayPhase::kNone:
+      break;
+  }
+  WriteMore();
+  if (!progressed && phase_ != ReplayPhase::kNone && !step.reached_limit) {
+    RetryStepLater();  // the archive had nothing readable below the limit yet
+    return;
+  }
+  MaybeStep();
+}
+
+void StreamConnection::RetryStepLater() {
+  step_in_flight_ = true;  // nobody else asks meanwhile
+  replay_timer_.expires_after(kReplayPollInterval);
+  replay_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->step_in_flight_ = false;
+    if (!ec) self->MaybeStep();
+  });
+}
+
+void StreamConnection::JoinLive() {
+  phase_ = ReplayPhase::kNone;
+  for (const StreamChunkPtr& chunk : held_) EnqueueChunk(chunk);
+  held_.clear();
+  held_bytes_ = 0;
 }
 
 }  // namespace sluice

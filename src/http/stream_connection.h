@@ -8,6 +8,12 @@
 // CRC is combined from the blocks' CRCs (docs/wire-gzip.md). A server-initiated close writes the
 // system message, then (gzip) the trailer, then the zero-length chunk.
 //
+// Replays (SPEC §4): a backfill connection first catches up from the archive, then joins its
+// channel's live chunks exactly where the catch-up stopped (the seam protocol is described in
+// stream_connection.cc, at ReplayPhase); a recovery connection only replays, then sends the
+// completion message and closes. Replay steps run on worker threads (ReplayJob) and are asked
+// for one at a time, when the socket has taken the previous one.
+//
 // Thread safety: all methods run on the network thread (the io_context's single thread).
 #pragma once
 
@@ -17,6 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +32,9 @@
 
 #include "base/clock.h"
 #include "gzip/gzip.h"
+#include "stream/archive_frontier.h"
+#include "stream/recovery_jobs.h"
+#include "stream/replay_job.h"
 #include "stream/stream.h"
 #include "stream/subscriber.h"
 
@@ -36,6 +46,25 @@ struct StreamConnectionOptions {
   uint64_t slow_reader_bytes = 16ull << 20;
 };
 
+// What a backfill or recovery connection replays from the archive.
+struct ReplayPlan {
+  enum class Kind { kBackfill, kRecovery };
+  Kind kind = Kind::kBackfill;
+  std::shared_ptr<ReplayJob> job;
+  int64_t end_time_ms = 0;          // recovery: the end of its range
+  RecoveryJobInfo* info = nullptr;  // recovery: its entry, finished when the connection ends
+};
+
+// What replays and usage accounting need from the server. The pointers must outlive the
+// connection.
+struct ConnectionServices {
+  boost::asio::any_io_executor replay_workers;
+  const ArchiveFrontier* frontier = nullptr;
+  RecoveryJobs* recovery_jobs = nullptr;
+  // Called for every chunk of posts once it has been written to the socket (usage accounting).
+  std::function<void(const StreamChunk&)> on_delivered;
+};
+
 // Counts open stream connections, for the shutdown drain.
 struct ConnectionCounter {
   std::atomic<int> open{0};
@@ -45,14 +74,16 @@ class StreamConnection final : public Subscriber,
                                public std::enable_shared_from_this<StreamConnection> {
  public:
   StreamConnection(boost::asio::ip::tcp::socket socket, Stream& stream, Channel& channel, bool gzip,
-                   StreamConnectionOptions options, const Clock& clock, ConnectionCounter& counter);
+                   StreamConnectionOptions options, const Clock& clock, ConnectionCounter& counter,
+                   ConnectionServices services);
   ~StreamConnection() override;
   StreamConnection(const StreamConnection&) = delete;  // owns a socket
   StreamConnection& operator=(const StreamConnection&) = delete;
 
   // Queues the response header and starts the heartbeat timer and the watch for the client
-  // closing. REQUIRES: the connection was admitted to `channel`.
-  void Start();
+  // closing, then the replay if there is one. REQUIRES: the connection was admitted to
+  // `channel`, unless it is a recovery (which never receives live chunks).
+  void Start(std::optional<ReplayPlan> replay = std::nullopt);
 
   void Deliver(const StreamChunkPtr& chunk) override;
   void Disconnect(DisconnectReason reason) override;
@@ -60,6 +91,7 @@ class StreamConnection final : public Subscriber,
 
  private:
   enum class State { kOpen, kClosing, kClosed };
+  enum class ReplayPhase { kNone, kCatchUp, kFinal, kRecovery };
   enum class PieceKind { kChunked, kRaw, kGzipTrailer };
   struct Piece {
     PieceKind kind = PieceKind::kChunked;
@@ -73,6 +105,14 @@ class StreamConnection final : public Subscriber,
 
   void Enqueue(Piece piece);
   void EnqueueMessage(std::string_view json);  // a system message, framed and compressed
+  void EnqueueChunk(const StreamChunkPtr& chunk);
+  // Queues `json`, the gzip trailer and the zero-length chunk, and leaves the channel.
+  void EndResponse(std::string_view json);
+  // Replay: asks the worker for the next step if none is in flight and the socket took the last.
+  void MaybeStep();
+  void OnStep(const ReplayStep& step, uint64_t limit, int64_t floor_ms);
+  void RetryStepLater();
+  void JoinLive();  // the backfill's seam: held live chunks follow the replayed ones
   void WriteMore();
   void OnWrite(const boost::system::error_code& ec, size_t bytes);
   void ArmTimer();
@@ -89,6 +129,7 @@ class StreamConnection final : public Subscriber,
   const StreamConnectionOptions options_;
   const Clock& clock_;
   ConnectionCounter& counter_;
+  const ConnectionServices services_;
 
   State state_ = State::kOpen;
   bool left_channel_ = false;
@@ -101,6 +142,16 @@ class StreamConnection final : public Subscriber,
   std::chrono::steady_clock::time_point last_write_;
   std::chrono::steady_clock::time_point write_started_;
   char read_sink_[64];
+
+  std::optional<ReplayPlan> replay_;
+  ReplayPhase phase_ = ReplayPhase::kNone;
+  bool step_in_flight_ = false;
+  uint64_t replay_position_ = 0;
+  uint64_t final_limit_ = 0;         // kFinal: the seam, where live chunks take over
+  std::deque<StreamChunkPtr> held_;  // kFinal: live chunks waiting behind the replay
+  uint64_t held_bytes_ = 0;
+  uint64_t replayed_posts_ = 0;
+  boost::asio::steady_timer replay_timer_;
 };
 
 }  // namespace sluice

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "http/replay_request.h"
 #include "http/responses.h"
 #include "http/route.h"
 #include "http/server_context.h"
@@ -19,7 +20,11 @@ struct StreamRequestHeaders {
 struct StreamAdmission {
   Stream* stream = nullptr;
   Channel* channel = nullptr;
+  int channel_index = 0;
   bool gzip = false;
+  // kNone: realtime; kBackfill: admit to the channel, then catch up; kRecovery: do not admit
+  // (a recovery does not count against the redundant connection limit), replay only.
+  ReplayRequest replay;
 };
 
 // Either an admission (the caller creates the connection and admits it to `channel`) or the

@@ -2,19 +2,37 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace sluice {
 
+namespace {
+
+constexpr int64_t kHourMs = 3'600'000;
+
+int64_t HourOf(int64_t ms) { return ms - ((ms % kHourMs) + kHourMs) % kHourMs; }
+
+}  // namespace
+
 Pipeline::Pipeline(PipelineOptions options, std::unique_ptr<archive::Writer> writer,
-                   StreamRegistry& registry, NetworkExecutor network, MetricsRegistry& metrics)
+                   StreamRegistry& registry, NetworkExecutor network, ArchiveFrontier& frontier,
+                   const Clock& clock, MetricsRegistry& metrics)
     : options_(options),
       writer_(std::move(writer)),
       registry_(registry),
       network_(std::move(network)),
+      frontier_(frontier),
+      clock_(clock),
       queue_(options.max_queued_bytes) {
+  handed_seq_ = writer_->next_seq();
+  handed_floor_ms_ = writer_->last_archive_time_ms();
+  frontier_.published_seq.store(handed_seq_);
+  frontier_.time_floor_ms.store(handed_floor_ms_);
   for (const auto& stream : registry_.streams()) {
     std::vector<ChannelBuilder> channels(stream->channel_count());
     for (size_t i = 0; i < channels.size(); ++i) {
       channels[i].channel = &stream->channel(i);
+      channels[i].cover_begin = handed_seq_;
       channels[i].deflater = std::make_unique<gzip::BatchDeflater>(options_.deflate_level);
     }
     builders_.push_back(std::move(channels));
@@ -86,6 +104,7 @@ void Pipeline::ProcessBatch(IngestBatch& batch) {
   posts_ingested_->Add(batch.size());
   batches_ingested_->Add(1);
   const uint64_t first_seq = appended->first_seq;
+  const int64_t hour_ms = HourOf(appended->archive_time_ms);
   if (batch.on_durable) {
     pending_acks_.push_back({first_seq + batch.size(), std::move(batch.on_durable)});
   }
@@ -97,12 +116,18 @@ void Pipeline::ProcessBatch(IngestBatch& batch) {
       const int c = streams[s]->ChannelFor(post.id);
       if (c < 0) continue;
       ChannelBuilder& builder = builders_[s][c];
-      if (builder.posts == 0) builder.first_seq = first_seq + p;
+      // A chunk's posts share one archive hour, the unit of usage accounting.
+      if (builder.posts > 0 && builder.hour_ms != hour_ms) FlushChannel(builder, builder.end_seq);
+      if (builder.posts == 0) {
+        builder.first_seq = first_seq + p;
+        builder.hour_ms = hour_ms;
+      }
       builder.plain.append(batch.bytes(post));
       builder.plain.append("\r\n");
       builder.end_seq = first_seq + p + 1;
+      builder.seqs.push_back(builder.end_seq - 1);
       ++builder.posts;
-      if (builder.plain.size() >= options_.max_chunk_bytes) FlushChannel(builder);
+      if (builder.plain.size() >= options_.max_chunk_bytes) FlushChannel(builder, builder.end_seq);
     }
   }
 }
@@ -120,7 +145,7 @@ void Pipeline::FailPendingAcks(const Status& status) {
   pending_acks_.clear();
 }
 
-void Pipeline::FlushChannel(ChannelBuilder& builder) {
+void Pipeline::FlushChannel(ChannelBuilder& builder, uint64_t cover_end) {
   if (builder.posts == 0) return;
   auto chunk = std::make_shared<StreamChunk>();
   if (builder.channel->gzip_subscribers() > 0) {
@@ -131,6 +156,13 @@ void Pipeline::FlushChannel(ChannelBuilder& builder) {
   chunk->first_seq = builder.first_seq;
   chunk->end_seq = builder.end_seq;
   chunk->posts = builder.posts;
+  chunk->cover_begin = builder.cover_begin;
+  chunk->cover_end = cover_end;
+  chunk->seqs = std::move(builder.seqs);
+  chunk->hour_ms = builder.hour_ms;
+  builder.cover_begin = cover_end;
+  builder.seqs = std::vector<uint64_t>();
+  builder.seqs.reserve(chunk->seqs.size());
   builder.plain = std::string();
   builder.plain.reserve(std::min<size_t>(chunk->plain.size(), options_.max_chunk_bytes));
   builder.posts = 0;
@@ -138,17 +170,25 @@ void Pipeline::FlushChannel(ChannelBuilder& builder) {
 }
 
 void Pipeline::FlushAll() {
+  const uint64_t next_seq = writer_->next_seq();
   for (auto& channels : builders_) {
-    for (ChannelBuilder& builder : channels) FlushChannel(builder);
+    for (ChannelBuilder& builder : channels) FlushChannel(builder, next_seq);
   }
-  if (ready_.empty()) return;
+  // Every later append gets an archive time of at least the floor (archive_frontier.h).
+  const int64_t floor_ms = std::max(writer_->last_archive_time_ms(), clock_.NowMs());
+  if (ready_.empty() && next_seq == handed_seq_ && floor_ms == handed_floor_ms_) return;
+  writer_->RaiseTimeFloor(floor_ms);
+  handed_seq_ = next_seq;
+  handed_floor_ms_ = floor_ms;
   uint64_t bytes = 0;
   for (const auto& [channel, chunk] : ready_) {
     bytes += chunk->plain.size() + (chunk->deflated ? chunk->deflated->bytes.size() : 0);
   }
   AdmitToNetwork(bytes);
-  network_([this, chunks = std::move(ready_), bytes]() {
+  network_([this, chunks = std::move(ready_), bytes, next_seq, floor_ms]() {
     for (const auto& [channel, chunk] : chunks) channel->Publish(chunk);
+    frontier_.published_seq.store(next_seq, std::memory_order_release);
+    frontier_.time_floor_ms.store(floor_ms, std::memory_order_release);
     std::lock_guard lock(inflight_mu_);
     inflight_bytes_ -= bytes;
     inflight_cv_.notify_all();

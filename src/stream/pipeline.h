@@ -6,6 +6,8 @@
 //
 // Visibility: a post reaches connections only after the archive accepted it. Durability: a
 // batch's on_durable callback runs once the archive's fsync policy covers all its posts.
+// Replays: after each hand-over the network thread advances the ArchiveFrontier, where
+// backfills join the live channels (archive_frontier.h).
 //
 // Thread safety: Submit/TrySubmit (IngestSink) from any thread; Start/Stop from one owner.
 #pragma once
@@ -24,6 +26,7 @@
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "gzip/gzip.h"
+#include "stream/archive_frontier.h"
 #include "stream/ingest_queue.h"
 #include "stream/stream_registry.h"
 
@@ -43,8 +46,11 @@ using NetworkExecutor = std::function<void(std::function<void()>)>;
 
 class Pipeline final : public IngestSink {
  public:
+  // REQUIRES: `registry`, `frontier`, `clock` and `metrics` outlive the pipeline; nothing reads
+  // `frontier` before the constructor returns (it is initialised from the writer here).
   Pipeline(PipelineOptions options, std::unique_ptr<archive::Writer> writer,
-           StreamRegistry& registry, NetworkExecutor network, MetricsRegistry& metrics);
+           StreamRegistry& registry, NetworkExecutor network, ArchiveFrontier& frontier,
+           const Clock& clock, MetricsRegistry& metrics);
   ~Pipeline() override;
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -63,6 +69,9 @@ class Pipeline final : public IngestSink {
     uint64_t first_seq = 0;
     uint64_t end_seq = 0;
     uint32_t posts = 0;
+    std::vector<uint64_t> seqs;
+    int64_t hour_ms = 0;
+    uint64_t cover_begin = 0;  // the next chunk covers the channel from here
     std::unique_ptr<gzip::BatchDeflater> deflater;
   };
   struct PendingAck {
@@ -74,8 +83,10 @@ class Pipeline final : public IngestSink {
   void ProcessBatch(IngestBatch& batch);
   void AcknowledgeDurable();
   void FailPendingAcks(const Status& status);
-  // Turns the builder's pending posts into a chunk queued in ready_.
-  void FlushChannel(ChannelBuilder& builder);
+  // Turns the builder's pending posts into a chunk queued in ready_, covering the channel up
+  // to `cover_end`.
+  void FlushChannel(ChannelBuilder& builder, uint64_t cover_end);
+  // Flushes every channel and hands the chunks, with the new frontier, to the network thread.
   void FlushAll();
   // Waits until the network thread has room, then counts `bytes` as handed to it.
   void AdmitToNetwork(uint64_t bytes);
@@ -84,7 +95,11 @@ class Pipeline final : public IngestSink {
   std::unique_ptr<archive::Writer> writer_;
   StreamRegistry& registry_;
   NetworkExecutor network_;
+  ArchiveFrontier& frontier_;
+  const Clock& clock_;
   IngestQueue queue_;
+  uint64_t handed_seq_ = 0;  // frontier last handed to the network thread
+  int64_t handed_floor_ms_ = 0;
 
   // Per stream (registry order), per channel.
   std::vector<std::vector<ChannelBuilder>> builders_;

@@ -69,7 +69,8 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     pipeline_ = std::make_unique<Pipeline>(
         PipelineOptions{}, std::move(writer).value(), *registry_,
-        [this](std::function<void()> f) { executor_.Post(std::move(f)); }, metrics_);
+        [this](std::function<void()> f) { executor_.Post(std::move(f)); }, frontier_, clock_,
+        metrics_);
   }
   void TearDown() override {
     // Stop may wait for the "network thread" to take what was posted.
@@ -83,6 +84,7 @@ class PipelineTest : public ::testing::Test {
   std::filesystem::path dir_;
   ServerConfig config_;
   SystemClock clock_;
+  ArchiveFrontier frontier_;
   MetricsRegistry metrics_;
   std::unique_ptr<StreamRegistry> registry_;
   ManualExecutor executor_;
@@ -111,8 +113,12 @@ TEST_F(PipelineTest, EachChannelGetsExactlyItsPostsAndAckFollowsFanOut) {
   batch.on_durable = [&](Status s) { durable.set_value(s); };
   ASSERT_TRUE(pipeline_->Submit(std::move(batch)).ok());
   ASSERT_TRUE(durable.get_future().get().ok());
+  // The frontier moves on the network thread, only once it has published the chunks.
+  EXPECT_EQ(frontier_.published_seq.load(), 1u);
   // The chunks were handed to the network thread before the acknowledgement.
   executor_.RunAll();
+  EXPECT_EQ(frontier_.published_seq.load(), 2001u);
+  EXPECT_GE(frontier_.time_floor_ms.load(), clock_.NowMs() - 60'000);
 
   auto collect = [](const RecordingSubscriber& s) {
     std::string all;
@@ -132,6 +138,26 @@ TEST_F(PipelineTest, EachChannelGetsExactlyItsPostsAndAckFollowsFanOut) {
   ASSERT_FALSE(p1->chunks.empty());
   EXPECT_TRUE(p1->chunks[0]->deflated.has_value());
   EXPECT_FALSE(p2->chunks[0]->deflated.has_value());
+
+  // Usage accounting: a channel's chunks cover the archive without gaps, list their posts'
+  // sequences, and carry the archive hour.
+  uint64_t covered = 1;
+  std::vector<uint64_t> seqs;
+  for (const auto& c : p1->chunks) {
+    EXPECT_EQ(c->cover_begin, covered);
+    EXPECT_LE(c->cover_begin, c->first_seq);
+    EXPECT_GE(c->cover_end, c->end_seq);
+    EXPECT_EQ(c->seqs.size(), c->posts);
+    EXPECT_EQ(c->hour_ms % 3'600'000, 0);
+    covered = c->cover_end;
+    seqs.insert(seqs.end(), c->seqs.begin(), c->seqs.end());
+  }
+  EXPECT_EQ(covered, 2001u);
+  std::vector<uint64_t> want_seqs;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (InDecahose(ids[i]) && DecahosePartition(ids[i]) == 1) want_seqs.push_back(i + 1);
+  }
+  EXPECT_EQ(seqs, want_seqs);
 }
 
 TEST_F(PipelineTest, EmptyBatchIsAcknowledgedAtOnce) {

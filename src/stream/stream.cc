@@ -22,6 +22,23 @@ Stream::Stream(std::string account, StreamConfig config, MetricsRegistry& metric
   metrics_.refused_connections =
       metrics.AddCounter("sluice_stream_refused_connections_total",
                          "Connections refused with 429 beyond the limit plus one.", labels);
+  metrics_.backfill_posts =
+      metrics.AddCounter("sluice_stream_backfill_posts_total",
+                         "Posts replayed from the archive to backfill connections.", labels);
+  metrics_.recovery_posts =
+      metrics.AddCounter("sluice_stream_recovery_posts_total",
+                         "Posts replayed from the archive to recovery connections.", labels);
+  metrics_.backfill_joins_immediate =
+      metrics.AddCounter("sluice_stream_backfill_joins_total",
+                         "Backfills that joined the live stream, by how the seam was made.",
+                         labels + ",seam=\"immediate\"");
+  metrics_.backfill_joins_held =
+      metrics.AddCounter("sluice_stream_backfill_joins_total",
+                         "Backfills that joined the live stream, by how the seam was made.",
+                         labels + ",seam=\"held\"");
+  metrics_.refused_recoveries =
+      metrics.AddCounter("sluice_stream_refused_recoveries_total",
+                         "Recovery requests refused with 429 at the recovery job limit.", labels);
 
   const int channels = config_.kind == StreamKind::kDecahose ? 2 : 1;
   for (int i = 0; i < channels; ++i) {

@@ -22,6 +22,13 @@ struct StreamMetrics {
   Counter* slow_reader_disconnects = nullptr;
   Counter* limit_disconnects = nullptr;
   Counter* refused_connections = nullptr;  // 429
+  Counter* backfill_posts = nullptr;       // posts replayed from the archive by backfills
+  Counter* recovery_posts = nullptr;       // posts replayed from the archive by recoveries
+  Counter* refused_recoveries = nullptr;   // 429: the stream's recovery job limit
+  // Backfills that joined the live channel as soon as their catch-up ended, and those that
+  // held live chunks while they replayed the last stretch (stream_connection.cc).
+  Counter* backfill_joins_immediate = nullptr;
+  Counter* backfill_joins_held = nullptr;
 };
 
 class Stream {

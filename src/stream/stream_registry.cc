@@ -6,6 +6,7 @@ StreamRegistry::StreamRegistry(const ServerConfig& config, MetricsRegistry& metr
   for (const AccountConfig& account_config : config.accounts) {
     Account& account = accounts_[account_config.name];
     account.name = account_config.name;
+    account_order_.push_back(&account);
     account.users = std::make_unique<CredentialVerifier>(account_config.users);
     for (const UserConfig& user : account_config.users) {
       accounts_by_user_.emplace(user.name, &account);
@@ -35,6 +36,18 @@ Account* StreamRegistry::AuthenticateAny(std::string_view user, std::string_view
     if (it->second->users->Verify(user, password)) return it->second;
   }
   return nullptr;
+}
+
+int StreamRegistry::OrdinalOf(const Account* account) const {
+  for (size_t i = 0; i < account_order_.size(); ++i) {
+    if (account_order_[i] == account) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Account* StreamRegistry::AccountByOrdinal(int ordinal) {
+  if (ordinal < 0 || ordinal >= static_cast<int>(account_order_.size())) return nullptr;
+  return account_order_[ordinal];
 }
 
 }  // namespace sluice

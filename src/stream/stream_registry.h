@@ -34,6 +34,10 @@ class StreamRegistry {
   // user of that name are tried, so a failed attempt costs at most one password hash per such
   // account, not one per account.
   Account* AuthenticateAny(std::string_view user, std::string_view password);
+  // A stable small number per account (configuration order), for passing an account between
+  // threads as an int; -1 for null. AccountByOrdinal returns null for an unknown number.
+  int OrdinalOf(const Account* account) const;
+  Account* AccountByOrdinal(int ordinal);
 
   const std::vector<std::unique_ptr<Stream>>& streams() const { return streams_; }
 
@@ -41,6 +45,7 @@ class StreamRegistry {
   std::map<std::string, Account, std::less<>> accounts_;
   std::multimap<std::string, Account*, std::less<>> accounts_by_user_;
   std::vector<std::unique_ptr<Stream>> streams_;
+  std::vector<Account*> account_order_;
 };
 
 }  // namespace sluice

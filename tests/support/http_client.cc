@@ -161,7 +161,7 @@ std::unique_ptr<StreamClient> StreamClient::Open(uint16_t port, const std::strin
     // Read the whole (small) error body.
     std::optional<std::string> m;
     while ((m = c->Next(std::chrono::seconds(10)))) c->error_body_ += *m + "\r\n";
-    c->error_body_ += c->messages_;
+    c->error_body_ += c->messages_.substr(c->consumed_);
   }
   return c;
 }
@@ -257,14 +257,23 @@ std::optional<std::string> StreamClient::Next(std::chrono::milliseconds timeout)
   const auto deadline = Clock::now() + timeout;
   timed_out_ = false;
   for (;;) {
-    const size_t eol = messages_.find("\r\n");
+    const size_t eol = messages_.find("\r\n", consumed_);
     if (eol != std::string::npos) {
-      std::string message = messages_.substr(0, eol);
-      messages_.erase(0, eol + 2);
+      std::string message = messages_.substr(consumed_, eol - consumed_);
+      consumed_ = eol + 2;
+      // Drop what was handed out only now and then: erasing the front per message is
+      // quadratic when one gzip block inflates to thousands of messages.
+      if (consumed_ > (1u << 20) || consumed_ == messages_.size()) {
+        messages_.erase(0, consumed_);
+        consumed_ = 0;
+      }
       return message;
     }
     if (ended_ || fd_ < 0) return std::nullopt;
-    if (!ReadMore(deadline)) return std::nullopt;
+    // The read that meets the end may still have decoded whole messages: hand those out first.
+    if (!ReadMore(deadline) && messages_.find("\r\n", consumed_) == std::string::npos) {
+      return std::nullopt;
+    }
   }
 }
 

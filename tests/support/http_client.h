@@ -76,7 +76,8 @@ class StreamClient {
   bool gzip_done_ = false;
 
   std::string raw_;       // bytes read, not yet de-chunked
-  std::string messages_;  // decoded bytes, not yet split
+  std::string messages_;  // decoded bytes; those from consumed_ on are not yet handed out
+  size_t consumed_ = 0;
   enum class ChunkState {
     kSize,
     kData,

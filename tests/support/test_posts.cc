@@ -1,6 +1,7 @@
 #include "support/test_posts.h"
 
 #include "base/snowflake.h"
+#include "post/sample.h"
 
 namespace sluice::testing {
 
@@ -13,6 +14,27 @@ std::vector<uint64_t> CyclingIds(size_t count, uint64_t salt) {
     ids.push_back(MakeSnowflake(base_ms + static_cast<int64_t>(i), salt % 1024, i / 1000 % 4096));
   }
   return ids;
+}
+
+std::vector<uint64_t> PartitionIds(size_t count, int partition, uint64_t salt) {
+  const int64_t base_ms = 1767225600000;
+  std::vector<uint64_t> ids;
+  ids.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    // 50 ids per second: milliseconds 600, 602, … (partition 1) or 601, 603, … (partition 2).
+    const int64_t ms = base_ms + static_cast<int64_t>(i / 50) * 1000 + 600 +
+                       2 * static_cast<int64_t>(i % 50) + (partition - 1);
+    ids.push_back(MakeSnowflake(ms, salt % 1024, 0));
+  }
+  return ids;
+}
+
+std::vector<uint64_t> InPartition(const std::vector<uint64_t>& ids, int partition) {
+  std::vector<uint64_t> out;
+  for (uint64_t id : ids) {
+    if (InDecahose(id) && DecahosePartition(id) == partition) out.push_back(id);
+  }
+  return out;
 }
 
 std::string PostJson(uint64_t id, size_t padding) {

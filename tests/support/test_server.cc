@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "config/password_hash.h"
+#include "support/http_client.h"
 
 namespace sluice::testing {
 namespace {
@@ -31,6 +32,7 @@ std::string ConfigToml(const TestServerOptions& o, const std::filesystem::path& 
     << "write_timeout_ms = " << o.write_timeout_ms << "\n"
     << "[archive]\nfsync = \"" << o.fsync << "\"\nfsync_interval_ms = " << o.fsync_interval_ms
     << "\n"
+    << o.archive_toml << "\n"
     << "[generator]\nrate = " << o.generator_rate << "\nseed = 7\n"
     << "[[ingest.users]]\nname = \"ingest\"\npassword_hash = \"" << Hash("ingest") << "\"\n"
     << "[[accounts]]\nname = \"acme\"\n"
@@ -44,6 +46,8 @@ std::string ConfigToml(const TestServerOptions& o, const std::filesystem::path& 
   stream("decahose", "decahose", false);
   stream("sample", "sample", false);
   stream("gz", "decahose", true);
+  stream("nobf", "decahose", false);
+  t << "backfill = false\nrecovery_window_ms = 3600000\n";
   t << "[[accounts]]\nname = \"other\"\n"
     << "[[accounts.users]]\nname = \"bob\"\npassword_hash = \"" << Hash("hunter2") << "\"\n";
   stream("prod", "powertrack", false);
@@ -52,6 +56,14 @@ std::string ConfigToml(const TestServerOptions& o, const std::filesystem::path& 
 }
 
 }  // namespace
+
+int64_t AdvanceClock(uint16_t port, int64_t ms) {
+  const HttpResult r = HttpRequest(port, "POST", "/debug/clock?advance_ms=" + std::to_string(ms),
+                                   {{"Authorization", BasicAuth("ingest", "ingest")}});
+  const size_t at = r.body.find("\"now_ms\":");
+  if (r.status != 200 || at == std::string::npos) return -1;
+  return std::stoll(r.body.substr(at + 9));
+}
 
 std::filesystem::path MakeTempDir(const std::string& prefix) {
   std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "-XXXXXX")).string();
@@ -79,6 +91,10 @@ std::unique_ptr<TestServer> TestServer::Start(const TestServerOptions& options,
     dup2(log, 1);
     dup2(log, 2);
     std::vector<std::string> args = {SLUICED_PATH, "--config", config.string()};
+    if (!options.manual_clock.empty()) {
+      args.push_back("--manual-clock");
+      args.push_back(options.manual_clock);
+    }
     args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());

@@ -21,6 +21,10 @@ struct TestServerOptions {
   std::string fsync = "interval";  // or "always"
   int64_t fsync_interval_ms = 20;
   double generator_rate = 0;
+  // Non-empty: `--manual-clock` with this UTC time; the test moves the clock with AdvanceClock.
+  std::string manual_clock;
+  // Extra lines for the [archive] table (e.g. "segment_max_ms = 60000").
+  std::string archive_toml;
   // Extra TOML appended to the generated file (e.g. more streams).
   std::string extra_toml;
   // Extra command-line arguments after --config FILE.
@@ -29,7 +33,8 @@ struct TestServerOptions {
 
 // Accounts of the generated config:
 //   acme  (user alice / secret): prod (powertrack), decahose (decahose), sample (sample),
-//         gz (decahose, require_gzip = true); every other stream does not require gzip.
+//         gz (decahose, require_gzip = true), nobf (decahose, backfill = false, recovery window
+//         1 h); every other stream does not require gzip.
 //   other (user bob / hunter2):  prod (powertrack)
 //   ingest user: ingest / ingest
 class TestServer {
@@ -57,6 +62,9 @@ class TestServer {
   std::filesystem::path log_path_;
   bool owns_data_dir_ = false;
 };
+
+// Moves a --manual-clock server's clock forward by `ms`; returns the new time (ms), or -1.
+int64_t AdvanceClock(uint16_t port, int64_t ms);
 
 // A fresh directory under the system temp dir.
 std::filesystem::path MakeTempDir(const std::string& prefix);
