@@ -3,12 +3,14 @@
 // JSON object per line on stdout: every run, then the median of the runs, of each figure;
 // progress and errors go to stderr. bench/run-all turns them into tables.
 //
-//   server_bench [--only ingest,fanout,gzip,idle] [--runs 3] [--window-ms 3000]
-//                [--warmup-ms 1000] [--sluiced PATH]
+//   server_bench [--only ingest,fanout,gzip,idle,recovery,ttfb,ingest_recovery] [--runs 3]
+//                [--window-ms 3000] [--warmup-ms 1000] [--sluiced PATH]
 //                [--ingest-rate 1000000] [--ingest-target-rate 165000]
 //                [--fanout-connections 1000] [--fanout-rate 14000]
 //                [--fanout-saturated-rate 30000]
 //                [--gzip-connections 100] [--gzip-rate 20000] [--idle-connections 10000]
+//                [--replay-sparse-rate 100] [--replay-dense-rate 10000]
+//                [--ttfb-connections 50] [--recovery-jobs 2]
 //
 // The first line (figure "config") echoes the settings. Figures (JSON "figure" names):
 //   ingest, ingest_at_target   generator → archive → 8 gzip connections of the demo's streams,
@@ -19,6 +21,14 @@
 //   fanout_writev_baseline     the bare writev loop to 1,000 sockets, read by the same client
 //   delivery_cpu_plain/_gzip   server CPU per delivered post, 100 plain or gzip connections
 //   idle_memory                RSS per idle connection, 10,000 connections
+//   replay_archive             the archive the replay figures share (built once, first): an hour
+//                              of generated posts, the last 5 minutes at the dense rate
+//   archive_read               baseline: its segment files read with 1 MiB preads
+//   recovery                   one recovery of that hour, one plain Decahose partition client
+//   backfill_ttfb              time to first post of backfillMinutes=5, generator at the dense
+//                              rate (all runs right after the build: the five minutes must
+//                              start in the dense part)
+//   ingest_with_recovery       the ingest figure with 2 recoveries of the hour running beside
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -27,20 +37,24 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "support/figures.h"
+#include "support/replay_figures.h"
 #include "support/report.h"
+#include "support/temp_dir.h"
 
 namespace sluice::bench {
 namespace {
 
 struct Options {
   BenchEnv env;
-  std::set<std::string> only = {"ingest", "fanout", "gzip", "idle"};
+  std::set<std::string> only = {"ingest",   "fanout", "gzip",           "idle",
+                                "recovery", "ttfb",   "ingest_recovery"};
   int runs = 3;
   double ingest_rate = 1000000;        // the configuration's maximum: back-pressure limits it
   double ingest_target_rate = 165000;  // the target (150,000) + 10 %
@@ -52,7 +66,15 @@ struct Options {
   int gzip_connections = 100;
   double gzip_rate = 20000;
   int idle_connections = 10000;
+  // The replay archive: an hour at the sparse rate, its last 5 minutes at the dense rate (the
+  // backfill figure's stream receives that many posts/s).
+  double replay_sparse_rate = 100;
+  double replay_dense_rate = 10000;
+  int ttfb_connections = 50;
+  int recovery_jobs = 2;
 };
+
+constexpr int64_t kDenseArchiveMs = 5 * 60'000;
 
 // A whole, non-negative number (rates may be fractional); false for anything else.
 bool ParseNumber(const std::string& text, double* out) {
@@ -86,6 +108,10 @@ bool ParseOptions(int argc, char** argv, Options* o) {
   number("--gzip-connections", [o](double v) { o->gzip_connections = static_cast<int>(v); });
   number("--gzip-rate", [o](double v) { o->gzip_rate = v; });
   number("--idle-connections", [o](double v) { o->idle_connections = static_cast<int>(v); });
+  number("--replay-sparse-rate", [o](double v) { o->replay_sparse_rate = v; });
+  number("--replay-dense-rate", [o](double v) { o->replay_dense_rate = v; });
+  number("--ttfb-connections", [o](double v) { o->ttfb_connections = static_cast<int>(v); });
+  number("--recovery-jobs", [o](double v) { o->recovery_jobs = static_cast<int>(v); });
   flags["--sluiced"] = [o](const std::string& v) {
     o->env.sluiced = v;
     return !v.empty();
@@ -109,7 +135,8 @@ bool ParseOptions(int argc, char** argv, Options* o) {
     ++i;
   }
   if (o->runs < 1 || o->runs > 20 || o->fanout_connections < 1 || o->gzip_connections < 1 ||
-      o->idle_connections < 1) {
+      o->idle_connections < 1 || o->ttfb_connections < 1 || o->recovery_jobs < 1 ||
+      o->replay_dense_rate <= 0) {
     std::cerr << "server_bench: --runs must be 1-20 and connection counts at least 1\n";
     return false;
   }
@@ -181,11 +208,59 @@ int Main(int argc, char** argv) {
   config.Add("gzip_connections", o.gzip_connections);
   config.Add("gzip_rate", o.gzip_rate);
   config.Add("idle_connections", o.idle_connections);
+  config.Add("replay_sparse_rate", o.replay_sparse_rate);
+  config.Add("replay_dense_rate", o.replay_dense_rate);
+  config.Add("ttfb_connections", o.ttfb_connections);
+  config.Add("recovery_jobs", o.recovery_jobs);
   config.AddText("sluiced", o.env.sluiced);
   std::printf("%s\n", JsonLine("config", "-", config).c_str());
+  std::fflush(stdout);
+
+  // The replay figures' archive, built once (in TMPDIR) and cloned into each run's data dir.
+  const bool replay =
+      o.only.count("recovery") || o.only.count("ttfb") || o.only.count("ingest_recovery");
+  std::optional<TempDir> replay_dir;
+  std::optional<ReplayArchive> archive;
+  if (replay) {
+    std::cerr << "server_bench: building the replay archive\n";
+    Result<TempDir> dir = TempDir::Make("sluice-replay");
+    Result<ReplayArchive> built = dir.ok()
+                                      ? BuildReplayArchive(dir->path(), o.replay_sparse_rate,
+                                                           o.replay_dense_rate, kDenseArchiveMs)
+                                      : Result<ReplayArchive>(dir.status());
+    if (!built.ok()) {
+      reporter.Run("replay_archive", 1, built.status());
+    } else {
+      replay_dir.emplace(std::move(*dir));
+      archive = *built;
+      Sample made;
+      made.Add("records", static_cast<double>(archive->made.records));
+      made.Add("MB", static_cast<double>(archive->made.bytes) / 1e6);
+      made.Add("build_s", archive->made.seconds);
+      made.Add("hour_start_ms", static_cast<double>(archive->start_ms));
+      made.Add("dense_start_ms", static_cast<double>(archive->dense_start_ms));
+      reporter.Run("replay_archive", 1, made);
+    }
+  }
+  // Every backfill run first: its five minutes must still lie in the archive's dense part.
+  for (int run = 1; archive && o.only.count("ttfb") && run <= o.runs; ++run) {
+    std::cerr << "server_bench: backfill time to first post, run " << run << "\n";
+    reporter.Run("backfill_ttfb", run, RunBackfillTtfb(o.env, *archive, o.ttfb_connections));
+  }
+  // Then every recovery run, while the archive is in the page cache (this VM's DAMON reclaims
+  // pages idle for ~30 s); the baseline just before each also brings back what it lost.
+  for (int run = 1; archive && o.only.count("recovery") && run <= o.runs; ++run) {
+    std::cerr << "server_bench: recovery, run " << run << "\n";
+    reporter.Run("archive_read", run, RunArchiveRead(*archive));
+    reporter.Run("recovery", run, RunRecovery(o.env, *archive));
+  }
   for (int run = 1; run <= o.runs; ++run) {
     // Runs of different figures interleave, so a drift of the machine affects all alike.
     std::cerr << "server_bench: run " << run << " of " << o.runs << "\n";
+    if (archive && o.only.count("ingest_recovery")) {
+      reporter.Run("ingest_with_recovery", run,
+                   RunIngestWithRecovery(o.env, *archive, o.ingest_rate, o.recovery_jobs));
+    }
     if (o.only.count("ingest")) {
       reporter.Run("ingest", run, RunIngest(o.env, o.ingest_rate));
       reporter.Run("ingest_at_target", run, RunIngest(o.env, o.ingest_target_rate));

@@ -14,7 +14,7 @@
 #include "support/measure_window.h"
 #include "support/proc_stats.h"
 #include "support/server_process.h"
-#include "support/temp_dir.h"
+#include "support/server_runner.h"
 #include "support/writev_baseline.h"
 
 namespace sluice::bench {
@@ -23,51 +23,11 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-constexpr char kFanStream[] = "fan";
 // The share of the generator's posts in one Decahose partition (docs: ms 600–699, even ms).
 constexpr double kPartitionShare = 0.05;
 // The baseline's messages: about the generator's mean post (2.9 KB), sizes varying ±50 %.
 constexpr size_t kBaselineMessages = 256;
 constexpr size_t kBaselineMeanBytes = 2900;
-
-// A server with its work dir (config, log, data); destroyed in that order: process, then dir.
-struct RunningServer {
-  TempDir dir;
-  std::unique_ptr<ServerProcess> process;
-};
-
-Result<RunningServer> StartServer(const BenchEnv& env, const BenchConfig* config,
-                                  std::vector<std::string> args) {
-  Result<TempDir> dir = TempDir::Make("sluice-bench");
-  if (!dir.ok()) return dir.status();
-  const std::filesystem::path data = dir->path() / "data";
-  if (config) {
-    BenchConfig c = *config;
-    c.data_dir = data;
-    Result<std::string> toml = BenchConfigToml(c);
-    if (!toml.ok()) return toml.status();
-    const std::filesystem::path path = dir->path() / "sluice.toml";
-    std::ofstream(path) << *toml;
-    args.insert(args.begin(), {"--config", path.string()});
-  } else {
-    args.insert(args.end(), {"--data-dir", data.string()});
-  }
-  Result<std::unique_ptr<ServerProcess>> process =
-      ServerProcess::Start(env.sluiced, args, dir->path() / "sluiced.log");
-  if (!process.ok()) return process.status();
-  return RunningServer{std::move(*dir), std::move(*process)};
-}
-
-Result<std::unique_ptr<LoadClient>> ConnectClients(uint16_t port, std::vector<std::string> requests,
-                                                   int connections, int decode_connections,
-                                                   milliseconds timeout = seconds(60)) {
-  LoadClientOptions options;
-  options.port = port;
-  options.requests = std::move(requests);
-  options.connections = connections;
-  options.decode_connections = decode_connections;
-  return LoadClient::Connect(std::move(options), timeout);
-}
 
 // "Max open files" soft limit of a process, or -1.
 double OpenFilesLimit(pid_t pid) {
@@ -83,6 +43,8 @@ double OpenFilesLimit(pid_t pid) {
   }
   return -1;
 }
+
+}  // namespace
 
 void AddCommon(Sample& s, const Window& w) {
   s.Add("window_s", w.seconds());
@@ -111,12 +73,11 @@ BenchConfig FanConfig(int connection_limit, double rate) {
   return config;
 }
 
-}  // namespace
-
-Result<Sample> RunIngest(const BenchEnv& env, double rate) {
+Result<Sample> RunIngest(const BenchEnv& env, double rate, IngestBackground* background) {
   Result<RunningServer> server = StartServer(
-      env, nullptr,
-      {"--demo", "--listen", "127.0.0.1:0", "--rate", std::to_string(static_cast<int64_t>(rate))});
+      env.sluiced, nullptr,
+      {"--demo", "--listen", "127.0.0.1:0", "--rate", std::to_string(static_cast<int64_t>(rate))},
+      background ? &background->seed_archive : nullptr);
   if (!server.ok()) return server.status();
   std::vector<std::string> requests;
   for (const auto& [kind, label, partition] :
@@ -134,9 +95,11 @@ Result<Sample> RunIngest(const BenchEnv& env, double rate) {
       ConnectClients(server->process->port(), requests, static_cast<int>(requests.size()), 0);
   if (!client.ok()) return client.status();
   (*client)->Start();
+  if (background) SLUICE_RETURN_IF_ERROR(background->Start(server->process->port()));
   Result<Window> w = MeasureWindow(*server->process, client->get(), env.warmup, env.window);
   if (!w.ok()) return w.status();
   Sample s;
+  if (background) SLUICE_RETURN_IF_ERROR(background->Stop(*w, s));
   const double posts = w->MetricDelta("sluice_ingest_posts_total");
   s.Add("posts_per_s", posts / w->seconds());
   s.Add("archive_MB_per_s", w->MetricDelta("sluice_archive_bytes_total") / w->seconds() / 1e6);
@@ -155,7 +118,7 @@ Result<Sample> RunIngest(const BenchEnv& env, double rate) {
 
 Result<Sample> RunFanout(const BenchEnv& env, int connections, double rate) {
   const BenchConfig config = FanConfig(connections, rate);
-  Result<RunningServer> server = StartServer(env, &config, {});
+  Result<RunningServer> server = StartServer(env.sluiced, &config, {});
   if (!server.ok()) return server.status();
   const std::string request = StreamRequest(StreamTarget(kBenchAccount, "decahose", kFanStream, 1),
                                             kBenchUser, kBenchPassword, /*gzip=*/false);
@@ -231,7 +194,7 @@ Result<Sample> RunWritevBaseline(const BenchEnv& env, int connections) {
 
 Result<Sample> RunDeliveryCpu(const BenchEnv& env, int connections, double rate, bool gzip) {
   const BenchConfig config = FanConfig(connections, rate);
-  Result<RunningServer> server = StartServer(env, &config, {});
+  Result<RunningServer> server = StartServer(env.sluiced, &config, {});
   if (!server.ok()) return server.status();
   const std::string request = StreamRequest(StreamTarget(kBenchAccount, "decahose", kFanStream, 1),
                                             kBenchUser, kBenchPassword, gzip);
@@ -265,7 +228,7 @@ Result<Sample> RunIdle(const BenchEnv& env, int connections) {
     requests.push_back(StreamRequest(StreamTarget(kBenchAccount, "powertrack", label), kBenchUser,
                                      kBenchPassword, /*gzip=*/false));
   }
-  Result<RunningServer> server = StartServer(env, &config, {});
+  Result<RunningServer> server = StartServer(env.sluiced, &config, {});
   if (!server.ok()) return server.status();
   ServerProcess& process = *server->process;
   const double nofile = OpenFilesLimit(process.pid());
