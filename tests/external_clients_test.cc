@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <thread>
 
 #include "post/sample.h"
 #include "stream/system_message.h"
@@ -39,8 +40,12 @@ void WaitForConnections(uint16_t port, int count) {
   const std::string gauge =
       "sluice_stream_connections{account=\"acme\",stream=\"gz\",partition=\"1\"} " +
       std::to_string(count);
-  for (int i = 0; i < 3000; ++i) {
+  // Bounded by time, not by polls: an external program (python3 above all) can take a second
+  // or more to start on a loaded machine.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
     if (HttpRequest(port, "GET", "/metrics").body.find(gauge) != std::string::npos) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   FAIL() << "the client never connected";
 }

@@ -20,6 +20,13 @@ constexpr std::string_view kLastChunk = "0\r\n\r\n";
 constexpr uint64_t kReplayLowWaterBytes = 256 << 10;
 // How long a replay that has read everything published waits before looking again.
 constexpr auto kReplayPollInterval = std::chrono::milliseconds(20);
+// Ingest is behind when the pipeline found this much waiting for it (it took ~1 s of posts at
+// 3 MB/s, or a few ms at full rate): replays then pause this long between steps, about as long
+// as a step takes, so that they take at most about half of what they would and leave memory
+// bandwidth and CPU to ingest (nice 19 alone does not: a replay's page-cache copies slow the
+// pipeline even when it gets the CPU).
+constexpr uint64_t kIngestBehindBytes = 4ull << 20;
+constexpr auto kReplayYieldInterval = std::chrono::milliseconds(3);
 
 std::string RecoveryCompletedMessage(uint64_t activity_count, int64_t now_ms) {
   return "{\"info\":{\"message\":\"Recovery Request Completed\",\"sent\":\"" +
@@ -358,6 +365,13 @@ namespace sluice {
 void StreamConnection::MaybeStep() {
   if (phase_ == ReplayPhase::kNone || step_in_flight_ || state_ != State::kOpen) return;
   if (queued_bytes_ > kReplayLowWaterBytes) return;  // OnWrite asks again
+  if (!yielded_ && services_.frontier->ingest_backlog_bytes.load(std::memory_order_relaxed) >=
+                       kIngestBehindBytes) {
+    yielded_ = true;
+    RetryStepLater(kReplayYieldInterval);
+    return;
+  }
+  yielded_ = false;
   const uint64_t limit = phase_ == ReplayPhase::kFinal
                              ? final_limit_
                              : services_.frontier->published_seq.load(std::memory_order_acquire);
@@ -407,7 +421,7 @@ void StreamConnection::OnStep(const ReplayStep& step, uint64_t limit, int64_t fl
         phase_ = ReplayPhase::kNone;
         EndResponse(RecoveryCompletedMessage(replayed_posts_, clock_.NowMs()));
       } else if (step.reached_limit && limit == services_.frontier->published_seq.load()) {
-        RetryStepLater();  // everything published is read: wait for the archive to grow
+        RetryStepLater(kReplayPollInterval);  // all published is read: wait for more
       }
       break;
     case ReplayPhase::kCatchUp:
@@ -431,15 +445,15 @@ void StreamConnection::OnStep(const ReplayStep& step, uint64_t limit, int64_t fl
   }
   WriteMore();
   if (!progressed && phase_ != ReplayPhase::kNone && !step.reached_limit) {
-    RetryStepLater();  // the archive had nothing readable below the limit yet
+    RetryStepLater(kReplayPollInterval);  // nothing readable below the limit yet
     return;
   }
   MaybeStep();
 }
 
-void StreamConnection::RetryStepLater() {
+void StreamConnection::RetryStepLater(std::chrono::milliseconds delay) {
   step_in_flight_ = true;  // nobody else asks meanwhile
-  replay_timer_.expires_after(kReplayPollInterval);
+  replay_timer_.expires_after(delay);
   replay_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     self->step_in_flight_ = false;
     if (!ec) self->MaybeStep();

@@ -111,7 +111,7 @@ class StreamConnection final : public Subscriber,
   // Replay: asks the worker for the next step if none is in flight and the socket took the last.
   void MaybeStep();
   void OnStep(const ReplayStep& step, uint64_t limit, int64_t floor_ms);
-  void RetryStepLater();
+  void RetryStepLater(std::chrono::milliseconds delay);
   void JoinLive();  // the backfill's seam: held live chunks follow the replayed ones
   void WriteMore();
   void OnWrite(const boost::system::error_code& ec, size_t bytes);
@@ -151,6 +151,7 @@ class StreamConnection final : public Subscriber,
   std::deque<StreamChunkPtr> held_;  // kFinal: live chunks waiting behind the replay
   uint64_t held_bytes_ = 0;
   uint64_t replayed_posts_ = 0;
+  bool yielded_ = false;  // the last step was delayed for ingest: the next one goes ahead
   boost::asio::steady_timer replay_timer_;
 };
 

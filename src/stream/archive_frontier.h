@@ -14,8 +14,13 @@
 // before publishing it), so a recovery whose end time is at or below the floor is complete
 // once it has read up to `published_seq`.
 //
-// Thread safety: written only by the network thread; readable from any thread (replay workers
-// read it to bound their reads). The two fields are read together only on the network thread.
+// `ingest_backlog_bytes` says how far ingest is behind: the bytes the pipeline found waiting
+// when it last took batches from its queue (near zero while it keeps up). Replays yield to a
+// pipeline that is behind (stream_connection.cc), because ingest must not lose its pace to them.
+//
+// Thread safety: the first two are written only by the network thread, the backlog only by the
+// pipeline thread; all are readable from any thread (replay workers read published_seq to bound
+// their reads). published_seq and time_floor_ms are read together only on the network thread.
 #pragma once
 
 #include <atomic>
@@ -26,6 +31,7 @@ namespace sluice {
 struct ArchiveFrontier {
   std::atomic<uint64_t> published_seq{0};
   std::atomic<int64_t> time_floor_ms{0};
+  std::atomic<uint64_t> ingest_backlog_bytes{0};
 };
 
 }  // namespace sluice

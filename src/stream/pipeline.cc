@@ -65,6 +65,9 @@ void Pipeline::Run() {
     batches.clear();
     const bool open = queue_.PopAll(batches, poll);
     queued_bytes_->Set(static_cast<int64_t>(queue_.queued_bytes()));
+    uint64_t popped = 0;
+    for (const IngestBatch& batch : batches) popped += batch.data.size();
+    frontier_.ingest_backlog_bytes.store(popped, std::memory_order_relaxed);
     for (IngestBatch& batch : batches) ProcessBatch(batch);
     if (Status s = writer_->SyncIfDue(); !s.ok()) {
       spdlog::error("archive sync failed: {}", s.ToString());
