@@ -1,0 +1,142 @@
+#include "rules/rule_ast.h"
+
+#include <utility>
+
+namespace sluice::rules {
+
+std::string_view TermPrefix(TermKind kind) {
+  switch (kind) {
+    case TermKind::kKeyword:
+    case TermKind::kPhrase:
+    case TermKind::kProximity:
+      return "";
+    case TermKind::kContains:
+      return "contains:";
+    case TermKind::kHashtag:
+      return "#";
+    case TermKind::kMention:
+      return "@";
+    case TermKind::kCashtag:
+      return "$";
+    case TermKind::kFrom:
+      return "from:";
+    case TermKind::kTo:
+      return "to:";
+    case TermKind::kRetweetsOf:
+      return "retweets_of:";
+    case TermKind::kInReplyToStatusId:
+      return "in_reply_to_status_id:";
+    case TermKind::kRetweetsOfStatusId:
+      return "retweets_of_status_id:";
+    case TermKind::kUrl:
+      return "url:";
+    case TermKind::kUrlContains:
+      return "url_contains:";
+    case TermKind::kLang:
+      return "lang:";
+    case TermKind::kBio:
+      return "bio:";
+    case TermKind::kBioName:
+      return "bio_name:";
+    case TermKind::kBioLocation:
+      return "bio_location:";
+    case TermKind::kStatusesCount:
+      return "statuses_count:";
+    case TermKind::kFollowersCount:
+      return "followers_count:";
+    case TermKind::kFriendsCount:
+      return "friends_count:";
+    case TermKind::kListedCount:
+      return "listed_count:";
+    case TermKind::kSample:
+      return "sample:";
+    case TermKind::kSource:
+      return "source:";
+    case TermKind::kPlace:
+      return "place:";
+    case TermKind::kPlaceCountry:
+      return "place_country:";
+    case TermKind::kPointRadius:
+      return "point_radius:";
+    case TermKind::kBoundingBox:
+      return "bounding_box:";
+    case TermKind::kHas:
+      return "has:";
+    case TermKind::kIs:
+      return "is:";
+  }
+  return "";
+}
+
+Node Node::MakeTerm(Term t) {
+  Node n;
+  n.kind = NodeKind::kTerm;
+  n.term = std::move(t);
+  return n;
+}
+
+Node Node::MakeUnary(NodeKind kind, Node child) {
+  Node n;
+  n.kind = kind;
+  n.children.push_back(std::move(child));
+  return n;
+}
+
+Node Node::MakeList(NodeKind kind, std::vector<Node> children) {
+  Node n;
+  n.kind = kind;
+  n.children = std::move(children);
+  return n;
+}
+
+bool HasPositiveClause(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::kTerm:
+      return true;
+    case NodeKind::kNot:
+      return false;
+    case NodeKind::kGroup:
+      return HasPositiveClause(node.children[0]);
+    case NodeKind::kAnd:
+      for (const Node& c : node.children) {
+        if (HasPositiveClause(c)) return true;
+      }
+      return false;
+    case NodeKind::kOr:
+      for (const Node& c : node.children) {
+        if (!HasPositiveClause(c)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::vector<std::string> TokenizeForMatch(std::string_view text) {
+  std::vector<std::string> tokens;
+  std::string current;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    // Non-ASCII bytes stay inside tokens: Unicode punctuation is left for a later, Unicode-aware
+    // tokeniser shared with the matcher.
+    const bool token_char =
+        u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+    if (token_char) {
+      current.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    } else if (!current.empty()) {
+      tokens.push_back(std::move(current));
+      current.clear();
+    }
+  }
+  if (!current.empty()) tokens.push_back(std::move(current));
+  return tokens;
+}
+
+}  // namespace sluice::rules
