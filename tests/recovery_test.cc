@@ -156,6 +156,16 @@ TEST(RecoveryTest, EveryBadParameterGets400NamingIt) {
   const uint16_t port = server->port();
   const int64_t now = AdvanceClock(port, 0);
   ASSERT_EQ(now, kClockStartMs);
+  // The test clock itself checks what it is told.
+  const Headers ingest_auth = {{"Authorization", BasicAuth("ingest", "ingest")}};
+  EXPECT_EQ(HttpRequest(port, "POST", "/debug/clock?advance_ms=1").status, 401);
+  EXPECT_EQ(HttpRequest(port, "POST", "/debug/clock?advance_ms=-1", ingest_auth).status, 400);
+  EXPECT_EQ(HttpRequest(port, "POST", "/debug/clock?advance_ms=99999999999999", ingest_auth).status,
+            400);
+  EXPECT_EQ(HttpRequest(port, "POST", "/debug/clock?set=2026-11-23T09:00:00Z", ingest_auth).status,
+            400)
+      << "the clock never goes back";
+  ASSERT_EQ(AdvanceClock(port, 0), kClockStartMs);
   const std::string decahose = std::string(kAcmeDecahose) + "?partition=1";
   const std::string powertrack = "/stream/powertrack/accounts/acme/publishers/twitter/prod.json?";
   const std::string nobf =

@@ -80,6 +80,11 @@ TEST_F(RequestErrorsTest, MissingGzipIs406WhenRequired) {
 TEST_F(RequestErrorsTest, UnknownPathIs404AndWrongMethodIs405) {
   ASSERT_TRUE(server_);
   EXPECT_EQ(HttpRequest(server_->port(), "GET", "/nothing/here").status, 404);
+  // The test clock exists only on a server started with --manual-clock.
+  EXPECT_EQ(HttpRequest(server_->port(), "POST", "/debug/clock?advance_ms=1",
+                        {{"Authorization", BasicAuth("ingest", "ingest")}})
+                .status,
+            404);
   EXPECT_EQ(HttpRequest(server_->port(), "POST", kBase + "decahose.json?partition=1",
                         {{"Authorization", BasicAuth("alice", "secret")}})
                 .status,

@@ -343,9 +343,12 @@ void HttpSession::HandleDebugClock() {
     int64_t delta = 0;
     const auto& v = advance->second;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), delta);
-    if (ec != std::errc() || end != v.data() + v.size() || delta < 0) {
-      Respond(EnterpriseError(http::status::bad_request,
-                              "advance_ms must be a non-negative integer.", now));
+    constexpr int64_t kMaxAdvanceMs = int64_t{366} * 24 * 3600 * 1000;  // a year per request
+    if (ec != std::errc() || end != v.data() + v.size() || delta < 0 || delta > kMaxAdvanceMs) {
+      Respond(EnterpriseError(
+          http::status::bad_request,
+          "advance_ms must be an integer from 0 to " + std::to_string(kMaxAdvanceMs) + " (a year).",
+          now));
       return;
     }
     context_.manual_clock->AdvanceMs(delta);
