@@ -62,6 +62,12 @@ std::string FormatIsoMs(int64_t unix_ms) {
   return buf;
 }
 
+int64_t UtcHourStartMs(int64_t unix_ms) {
+  constexpr int64_t kHour = 3'600'000;
+  const int64_t rest = unix_ms % kHour;
+  return unix_ms - (rest < 0 ? rest + kHour : rest);
+}
+
 Result<int64_t> ParseIsoTime(std::string_view text) {
   auto bad = [&](std::string_view why) {
     return Status::InvalidArgument("'" + std::string(text.substr(0, 64)) +

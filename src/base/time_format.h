@@ -15,6 +15,10 @@ std::string FormatSentTime(int64_t unix_ms);
 // "2026-11-23T00:46:19.123Z": ISO-8601 with milliseconds, for logs and v2 bodies.
 std::string FormatIsoMs(int64_t unix_ms);
 
+// The start of the UTC hour that holds `unix_ms` (rounding down, also before 1970). Archive
+// hours are the unit of usage accounting: chunks, replays and the usage ledger all use this.
+int64_t UtcHourStartMs(int64_t unix_ms);
+
 // Parses `YYYY-MM-DDTHH:mm:ss[.fff…]Z` (also `+00:00`) into ms since the epoch.
 // Errors: InvalidArgument naming what is wrong.
 Result<int64_t> ParseIsoTime(std::string_view text);

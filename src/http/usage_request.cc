@@ -16,11 +16,6 @@ constexpr size_t kDateDigits = 12;
 // How much of a rejected value an error message repeats.
 constexpr size_t kMaxEchoedChars = 40;
 
-int64_t FloorToHour(int64_t ms) {
-  const int64_t rest = ms % kHourMs;
-  return ms - (rest < 0 ? rest + kHourMs : rest);
-}
-
 // The value as an error message may show it: short, printable ASCII only, so a hostile value
 // cannot make the JSON error body invalid or unreadable.
 std::string Echo(std::string_view value) {
@@ -106,7 +101,7 @@ Result<UsageQuery> ParseUsageQuery(const QueryParams& query, int64_t now_ms) {
   auto to = OptionalDate(query, "toDate");
   if (!to.ok()) return to.status();
   UsageQuery result;
-  result.to_ms = to->value_or(FloorToHour(now_ms) + kHourMs);
+  result.to_ms = to->value_or(UtcHourStartMs(now_ms) + kHourMs);
   result.from_ms = from->value_or(result.to_ms - kDayMs);
   if (result.from_ms >= result.to_ms) {
     return Status::InvalidArgument("fromDate (" + FormatUsageDate(result.from_ms) +

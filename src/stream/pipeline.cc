@@ -4,15 +4,9 @@
 
 #include <algorithm>
 
+#include "base/time_format.h"
+
 namespace sluice {
-
-namespace {
-
-constexpr int64_t kHourMs = 3'600'000;
-
-int64_t HourOf(int64_t ms) { return ms - ((ms % kHourMs) + kHourMs) % kHourMs; }
-
-}  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, std::unique_ptr<archive::Writer> writer,
                    StreamRegistry& registry, NetworkExecutor network, ArchiveFrontier& frontier,
@@ -107,7 +101,7 @@ void Pipeline::ProcessBatch(IngestBatch& batch) {
   posts_ingested_->Add(batch.size());
   batches_ingested_->Add(1);
   const uint64_t first_seq = appended->first_seq;
-  const int64_t hour_ms = HourOf(appended->archive_time_ms);
+  const int64_t hour_ms = UtcHourStartMs(appended->archive_time_ms);
   if (batch.on_durable) {
     pending_acks_.push_back({first_seq + batch.size(), std::move(batch.on_durable)});
   }

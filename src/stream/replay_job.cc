@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/time_format.h"
+#include "config/config_limits.h"
+
 namespace sluice {
 namespace {
 
-constexpr int64_t kHourMs = 3'600'000;
 // The lowest priority short of SCHED_IDLE: a thread at nice 19 weighs 1.5 % of one at nice 0
 // under Linux's fair scheduler, so a busy pipeline or network thread is hardly slowed, and the
 // replay still runs on any CPU time they leave. Measured with server_bench's
@@ -18,8 +20,6 @@ constexpr int64_t kHourMs = 3'600'000;
 constexpr int kReplayNice = 19;
 // Room for a chunk's posts without regrowing: its budget plus a typical post.
 constexpr uint64_t kChunkSlackBytes = 16 << 10;
-
-int64_t HourOf(int64_t ms) { return ms - ((ms % kHourMs) + kHourMs) % kHourMs; }
 
 // Replays are bulk work beside ingest and live fan-out, which must keep their pace (a recovery
 // may read an hour of archive flat out): each step runs its thread at a low CPU priority, so that
@@ -124,7 +124,7 @@ ReplayStep ReplayJob::Step(uint64_t limit_seq) {
       done_ = true;
       break;
     }
-    const int64_t hour = HourOf(record.archive_time_ms);
+    const int64_t hour = UtcHourStartMs(record.archive_time_ms);
     if (chunk->posts > 0 && hour != chunk->hour_ms) break;
     scanned += record.bytes.size();
     if (stream_.ChannelFor(record.post_id) == channel_) {

@@ -11,6 +11,7 @@
 #include "archive/crc.h"
 #include "archive/durable_file.h"
 #include "archive/file_names.h"
+#include "base/time_format.h"
 #include "config/config_limits.h"
 
 namespace sluice {
@@ -33,7 +34,7 @@ constexpr int64_t kMaxRetainedHours = int64_t{100} * 366 * 24;
   std::abort();
 }
 
-int64_t HourOf(int64_t ms) { return ms <= 0 ? 0 : ms - ms % kHourMs; }
+int64_t HourOf(int64_t ms) { return ms <= 0 ? 0 : UtcHourStartMs(ms); }
 
 void PutFixed32(std::string& out, uint32_t value) {
   char buf[4];
