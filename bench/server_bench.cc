@@ -3,7 +3,8 @@
 // JSON object per line on stdout: every run, then the median of the runs, of each figure;
 // progress and errors go to stderr. bench/run-all turns them into tables.
 //
-//   server_bench [--only ingest,fanout,gzip,idle,recovery,ttfb,ingest_recovery] [--runs 3]
+//   server_bench [--only ingest,fanout,gzip,idle,recovery,ttfb,ingest_recovery,rules_api,
+//                        ingest_rules] [--runs 3]
 //                [--window-ms 3000] [--warmup-ms 1000] [--sluiced PATH]
 //                [--ingest-rate 1000000] [--ingest-target-rate 165000]
 //                [--fanout-connections 1000] [--fanout-rate 14000]
@@ -11,6 +12,8 @@
 //                [--gzip-connections 100] [--gzip-rate 20000] [--idle-connections 10000]
 //                [--replay-sparse-rate 100] [--replay-dense-rate 10000]
 //                [--ttfb-connections 50] [--recovery-jobs 2]
+//                [--rules 250000] [--rules-batch 5000] [--rules-streams 4] [--rules-runs 1]
+//                [--rules-distinct 0]
 //
 // The first line (figure "config") echoes the settings. Figures (JSON "figure" names):
 //   ingest, ingest_at_target   generator → archive → 8 gzip connections of the demo's streams,
@@ -29,9 +32,20 @@
 //                              rate (all runs right after the build: the five minutes must
 //                              start in the dense part)
 //   ingest_with_recovery       the ingest figure with 2 recoveries of the hour running beside
+//   rules_corpus               the rule set of the rules figures (support/rule_corpus.h), made once
+//   rules_api                  time to add it to one empty PowerTrack stream through the Rules
+//                              API, --rules-batch rules a POST, one POST after the other
+//   ingest_with_rules          the ingest figure (generator unbounded) on a config of
+//                              --rules-streams PowerTrack streams each holding the rule set (added
+//                              through the API once, before the runs, by a server that then
+//                              stopped), two gzip connections on each stream; with
+//                              --rules-distinct 1, each stream gets its own rule set (seeds 1…)
+// The rules figures run in the first --rules-runs runs only: loading a million rules costs more
+// than a window, and run-all has a time budget.
 #include <signal.h>
 #include <sys/resource.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -46,6 +60,8 @@
 #include "support/figures.h"
 #include "support/replay_figures.h"
 #include "support/report.h"
+#include "support/rule_corpus.h"
+#include "support/rules_figures.h"
 #include "support/temp_dir.h"
 
 namespace sluice::bench {
@@ -53,8 +69,8 @@ namespace {
 
 struct Options {
   BenchEnv env;
-  std::set<std::string> only = {"ingest",   "fanout", "gzip",           "idle",
-                                "recovery", "ttfb",   "ingest_recovery"};
+  std::set<std::string> only = {"ingest", "fanout",          "gzip",      "idle",        "recovery",
+                                "ttfb",   "ingest_recovery", "rules_api", "ingest_rules"};
   int runs = 3;
   double ingest_rate = 1000000;        // the configuration's maximum: back-pressure limits it
   double ingest_target_rate = 165000;  // the target (150,000) + 10 %
@@ -72,7 +88,17 @@ struct Options {
   double replay_dense_rate = 10000;
   int ttfb_connections = 50;
   int recovery_jobs = 2;
+  // The rules figures: rules a stream, rules a POST, PowerTrack streams of ingest_rules.
+  int rules = 250000;
+  int rules_batch = 5000;
+  int rules_streams = 4;
+  int rules_runs = 1;
+  // 0: every stream of ingest_rules holds the same rules (sluiced indexes a rule value that
+  // several streams hold once); 1: each its own.
+  int rules_distinct = 0;
 };
+
+constexpr uint64_t kRuleCorpusSeed = 1;
 
 constexpr int64_t kDenseArchiveMs = 5 * 60'000;
 
@@ -112,6 +138,11 @@ bool ParseOptions(int argc, char** argv, Options* o) {
   number("--replay-dense-rate", [o](double v) { o->replay_dense_rate = v; });
   number("--ttfb-connections", [o](double v) { o->ttfb_connections = static_cast<int>(v); });
   number("--recovery-jobs", [o](double v) { o->recovery_jobs = static_cast<int>(v); });
+  number("--rules", [o](double v) { o->rules = static_cast<int>(v); });
+  number("--rules-batch", [o](double v) { o->rules_batch = static_cast<int>(v); });
+  number("--rules-streams", [o](double v) { o->rules_streams = static_cast<int>(v); });
+  number("--rules-runs", [o](double v) { o->rules_runs = static_cast<int>(v); });
+  number("--rules-distinct", [o](double v) { o->rules_distinct = v > 0 ? 1 : 0; });
   flags["--sluiced"] = [o](const std::string& v) {
     o->env.sluiced = v;
     return !v.empty();
@@ -136,8 +167,10 @@ bool ParseOptions(int argc, char** argv, Options* o) {
   }
   if (o->runs < 1 || o->runs > 20 || o->fanout_connections < 1 || o->gzip_connections < 1 ||
       o->idle_connections < 1 || o->ttfb_connections < 1 || o->recovery_jobs < 1 ||
-      o->replay_dense_rate <= 0) {
-    std::cerr << "server_bench: --runs must be 1-20 and connection counts at least 1\n";
+      o->replay_dense_rate <= 0 || o->rules < 1 || o->rules_batch < 1 || o->rules_streams < 1 ||
+      o->rules_streams > 100) {
+    std::cerr << "server_bench: --runs must be 1-20, connection, rule and stream counts at "
+                 "least 1 (at most 100 rules streams)\n";
     return false;
   }
   return true;
@@ -212,6 +245,11 @@ int Main(int argc, char** argv) {
   config.Add("replay_dense_rate", o.replay_dense_rate);
   config.Add("ttfb_connections", o.ttfb_connections);
   config.Add("recovery_jobs", o.recovery_jobs);
+  config.Add("rules", o.rules);
+  config.Add("rules_batch", o.rules_batch);
+  config.Add("rules_streams", o.rules_streams);
+  config.Add("rules_runs", o.rules_runs);
+  config.Add("rules_distinct", o.rules_distinct);
   config.AddText("sluiced", o.env.sluiced);
   std::printf("%s\n", JsonLine("config", "-", config).c_str());
   std::fflush(stdout);
@@ -254,6 +292,40 @@ int Main(int argc, char** argv) {
     reporter.Run("archive_read", run, RunArchiveRead(*archive));
     reporter.Run("recovery", run, RunRecovery(o.env, *archive));
   }
+  // The rules figures' rule set (one per stream with --rules-distinct), and the data dir of
+  // ingest_rules with them on its streams.
+  const bool rules_api = o.only.count("rules_api") > 0;
+  const bool ingest_rules = o.only.count("ingest_rules") > 0;
+  std::vector<RuleCorpus> corpora;
+  std::optional<RulesDataDir> rules_dir;
+  if (rules_api || ingest_rules) {
+    const int count = ingest_rules && o.rules_distinct ? o.rules_streams : 1;
+    std::cerr << "server_bench: making " << count << " × " << o.rules << " rules\n";
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int i = 0; i < count; ++i) {
+      corpora.push_back(RuleCorpus::Make(static_cast<size_t>(o.rules), kRuleCorpusSeed + i));
+    }
+    Sample made;
+    made.Add("rules", static_cast<double>(corpora[0].rules.size()));
+    made.Add("sets", count);
+    made.Add("make_s",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    made.AddText("mix", corpora[0].MixSummary());
+    reporter.Run("rules_corpus", 1, made);
+  }
+  const RulesUpload upload{corpora.empty() ? nullptr : &corpora[0],
+                           static_cast<size_t>(o.rules_batch)};
+  if (ingest_rules) {
+    std::cerr << "server_bench: adding the rules to " << o.rules_streams << " streams\n";
+    std::vector<const RuleCorpus*> per_stream;
+    for (int i = 0; i < o.rules_streams; ++i) per_stream.push_back(&corpora[i % corpora.size()]);
+    Result<RulesDataDir> prepared = PrepareRulesDataDir(o.env, per_stream);
+    if (prepared.ok()) {
+      rules_dir.emplace(std::move(*prepared));
+    } else {
+      reporter.Run("ingest_with_rules", 1, prepared.status());
+    }
+  }
   for (int run = 1; run <= o.runs; ++run) {
     // Runs of different figures interleave, so a drift of the machine affects all alike.
     std::cerr << "server_bench: run " << run << " of " << o.runs << "\n";
@@ -265,6 +337,13 @@ int Main(int argc, char** argv) {
       reporter.Run("ingest", run, RunIngest(o.env, o.ingest_rate));
       reporter.Run("ingest_at_target", run, RunIngest(o.env, o.ingest_target_rate));
     }
+    if (rules_dir && run <= o.rules_runs) {
+      reporter.Run("ingest_with_rules", run, RunIngestWithRules(o.env, *rules_dir, o.ingest_rate));
+    }
+    if (rules_api && run <= o.rules_runs) {
+      reporter.Run("rules_api", run, RunRulesApi(o.env, upload));
+    }
+    if (run == o.rules_runs) rules_dir.reset();  // its million rules' logs
     if (o.only.count("fanout")) {
       reporter.Run("fanout_writev_baseline", run, RunWritevBaseline(o.env, o.fanout_connections));
       reporter.Run("fanout", run, RunFanout(o.env, o.fanout_connections, o.fanout_rate));

@@ -13,8 +13,7 @@
 
 namespace sluice::bench {
 
-Result<std::string> HttpGet(uint16_t port, std::string_view target,
-                            std::chrono::milliseconds timeout) {
+Result<UniqueFd> ConnectLoopback(uint16_t port, std::chrono::milliseconds timeout) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return Status::IoError(std::string("socket: ") + std::strerror(errno));
   timeval tv{};
@@ -30,6 +29,14 @@ Result<std::string> HttpGet(uint16_t port, std::string_view target,
     return Status::IoError("connect 127.0.0.1:" + std::to_string(port) + ": " +
                            std::strerror(errno));
   }
+  return fd;
+}
+
+Result<std::string> HttpGet(uint16_t port, std::string_view target,
+                            std::chrono::milliseconds timeout) {
+  Result<UniqueFd> connected = ConnectLoopback(port, timeout);
+  if (!connected.ok()) return connected.status();
+  UniqueFd fd = std::move(connected).value();
   const std::string request =
       "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
   if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) !=

@@ -7,8 +7,13 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "support/unique_fd.h"
 
 namespace sluice::bench {
+
+// A TCP connection to 127.0.0.1:port whose sends and receives time out after `timeout`.
+// Errors: IoError.
+Result<UniqueFd> ConnectLoopback(uint16_t port, std::chrono::milliseconds timeout);
 
 // The body of `GET target` on 127.0.0.1:port; the connection is closed by the request.
 // Errors: IoError for socket failures or a timeout; Internal for a status other than 200.

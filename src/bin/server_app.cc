@@ -22,6 +22,8 @@ constexpr auto kDrainTimeout = std::chrono::seconds(5);
 // A crash loses at most this much usage counting (docs/usage.md).
 constexpr auto kUsageSnapshotInterval = std::chrono::seconds(10);
 constexpr std::string_view kUsageFileName = "usage.snapshot";
+// How stale sluice_stream_rules_memory_bytes may be after a rule change.
+constexpr auto kRulesMemoryInterval = std::chrono::seconds(5);
 // Backfill reaches back 5 minutes whatever the recovery windows say.
 constexpr int64_t kMinRetentionMs = 5 * 60 * 1000;
 
@@ -83,6 +85,7 @@ Status ServerApp::Start() {
                                           "Archive segments deleted by retention.");
 
   registry_ = std::make_unique<StreamRegistry>(config_, metrics_);
+  SLUICE_RETURN_IF_ERROR(OpenRuleStores());
   pipeline_ = std::make_unique<Pipeline>(
       PipelineOptions{}, std::move(writer).value(), *registry_,
       [this](std::function<void()> work) { asio::post(io_, std::move(work)); }, frontier_, *clock_,
@@ -104,6 +107,9 @@ Status ServerApp::Start() {
   context_->archive_index = archive_index_;
   context_->frontier = &frontier_;
   context_->manual_clock = manual_clock_.get();
+  for (const StreamRules& rules : stream_rules_) context_->rules_of.emplace(rules.stream, rules);
+  rules_memory_timer_ = std::make_unique<asio::steady_timer>(context_->rules_pool.get_executor());
+  asio::post(context_->rules_pool, [this] { ScheduleRulesMemory(); });
   StartUsage();
   server_ = std::make_unique<HttpServer>(io_, *context_);
   // Listen runs here while the network thread already runs io_: bind on that thread.
@@ -151,6 +157,51 @@ archive::WriterOptions ServerApp::WriterOptions() const {
   archive::WriterOptions options = ArchiveOptions(config_);
   options.sync_clock = &system_clock_;  // fsyncs keep real time under --manual-clock
   return options;
+}
+
+Status ServerApp::OpenRuleStores() {
+  for (const auto& stream : registry_->streams()) {
+    if (stream->kind() != StreamKind::kPowerTrack) continue;
+    const std::string& label = stream->config().label;
+    rules::RuleStoreOptions options;
+    options.log_path = config_.data_dir / "rules" / stream->account() / (label + ".log");
+    options.max_rules = static_cast<size_t>(stream->config().max_rules);
+    options.clock = clock_;
+    rules::RuleStoreOpenReport report;
+    Result<std::unique_ptr<rules::RuleStore>> store = rules::RuleStore::Open(options, &report);
+    if (!store.ok()) {
+      return Status(store.status().code(), "rules of stream " + stream->account() + "/" + label +
+                                               ": " + store.status().message());
+    }
+    if (report.truncated_bytes > 0) {
+      spdlog::warn("rules {}: {}", options.log_path.string(), report.Summary());
+    } else {
+      spdlog::info("rules {}: {}", options.log_path.string(), report.Summary());
+    }
+    const std::string labels =
+        PrometheusLabels({{"account", stream->account()}, {"stream", label}});
+    StreamRules rules;
+    rules.stream = stream.get();
+    rules.store = store->get();
+    rules.rule_count = metrics_.AddGauge("sluice_stream_rules", "Rules of the stream.", labels);
+    rules.memory_bytes =
+        metrics_.AddGauge("sluice_stream_rules_memory_bytes",
+                          "Approximate heap bytes of the stream's compiled rules.", labels);
+    rules.Publish();
+    rules.MeasureMemory();
+    rule_stores_.push_back(std::move(store).value());
+    stream_rules_.push_back(rules);
+  }
+  return Status::Ok();
+}
+
+void ServerApp::ScheduleRulesMemory() {
+  rules_memory_timer_->expires_after(kRulesMemoryInterval);
+  rules_memory_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec || rules_memory_stopping_) return;
+    for (const auto& [stream, rules] : context_->rules_of) rules.MeasureMemory();
+    ScheduleRulesMemory();
+  });
 }
 
 void ServerApp::StartUsage() {
@@ -241,6 +292,15 @@ void ServerApp::Drain() {
   network_thread_.join();
   usage_timer_.reset();
   context_->replay_pool.join();
+  // The timer is the rules thread's: cancel it there, or join would wait for it forever.
+  if (rules_memory_timer_) {
+    asio::post(context_->rules_pool, [this] {
+      rules_memory_stopping_ = true;
+      rules_memory_timer_->cancel();
+    });
+  }
+  context_->rules_pool.join();
+  rules_memory_timer_.reset();
   // The network thread has stopped: this thread may read the ledger now.
   if (usage_.dirty()) {
     if (Status s =

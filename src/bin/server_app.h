@@ -15,8 +15,10 @@
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "config/server_config.h"
+#include "http/rules_handler.h"
 #include "http/server.h"
 #include "ingest/generator_source.h"
+#include "rules/rule_store.h"
 #include "stream/archive_frontier.h"
 #include "stream/pipeline.h"
 #include "stream/stream_registry.h"
@@ -42,6 +44,11 @@ class ServerApp {
 
  private:
   void Drain();
+  // Opens the rule store of every PowerTrack stream (data_dir/rules/<account>/<label>.log) and
+  // gives each stream its rules, before any post flows.
+  Status OpenRuleStores();
+  // Every kRulesMemoryInterval on the rules thread: the rules memory gauges of changed sets.
+  void ScheduleRulesMemory();
   void StartUsage();
   void ScheduleUsageSnapshot();
   void SaveUsage();  // on the network thread: serialise, write on a worker
@@ -61,8 +68,13 @@ class ServerApp {
   std::unique_ptr<boost::asio::steady_timer> usage_timer_;  // an io_ object: declared after it
   std::unique_ptr<StreamRegistry> registry_;
   std::unique_ptr<Pipeline> pipeline_;
+  // Declared before context_, whose rules thread uses them: destroyed after it.
+  std::vector<std::unique_ptr<rules::RuleStore>> rule_stores_;
+  std::vector<StreamRules> stream_rules_;
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<boost::asio::steady_timer> rules_memory_timer_;  // on context_->rules_pool
+  bool rules_memory_stopping_ = false;                             // rules thread only
   std::unique_ptr<GeneratorSource> generator_;
   std::thread network_thread_;
   std::thread file_thread_;

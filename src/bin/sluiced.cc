@@ -33,6 +33,7 @@ void PrintDemoHelp(const ServerConfig& config, uint16_t port) {
                                                          : config.listen_host) +
       ":" + std::to_string(port);
   const std::string pt = base + "/stream/powertrack/accounts/demo/publishers/twitter/";
+  const std::string rules = base + "/rules/powertrack/accounts/demo/publishers/twitter/";
   std::printf(
       "\nSluice demo is running: account 'demo' (user demo, password demo).\n"
       "Data directory: %s (generator at %.0f posts/s, seed %llu)\n\n"
@@ -44,14 +45,16 @@ void PrintDemoHelp(const ServerConfig& config, uint16_t port) {
       "  1%% sample:              curl --compressed -u demo:demo "
       "'%s/stream/sample1/accounts/demo/publishers/twitter/sample.json'\n"
       "  PowerTrack prod:        curl --compressed -u demo:demo '%sprod.json'\n"
-      "                          (no rules yet: heartbeats only)\n"
+      "  Give prod rules:        curl -u demo:demo -H 'Content-Type: application/json' "
+      "-d '{\"rules\":[{\"value\":\"coffee OR #music\",\"tag\":\"demo\"}]}' %sprod.json\n"
+      "                          (a PowerTrack stream carries only what its rules match)\n"
       "Backfill the last minute: add &backfillMinutes=1 to a Decahose URL; recover a range with\n"
       "                          &startTime=YYYY-MM-DDTHH:MM:SSZ[&endTime=…]\n"
       "Ingest your own posts:    curl -u ingest:ingest --data-binary @posts.ndjson %s/ingest\n"
       "Metrics:                  curl %s/metrics\n\n",
       config.data_dir.c_str(), config.generator_rate,
       static_cast<unsigned long long>(config.generator_seed), base.c_str(), base.c_str(),
-      base.c_str(), pt.c_str(), base.c_str(), base.c_str());
+      base.c_str(), pt.c_str(), rules.c_str(), base.c_str(), base.c_str());
   std::fflush(stdout);
 }
 

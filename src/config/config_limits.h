@@ -48,6 +48,7 @@ inline constexpr IntRange kGeneratorSeedRange{0, std::numeric_limits<int64_t>::m
 inline constexpr IntRange kConnectionLimitRange{1, 1000};
 inline constexpr IntRange kRecoveryJobLimitRange{1, 100};
 inline constexpr IntRange kRecoveryWindowMsRange{kMinuteMs, 30 * kDayMs};
+inline constexpr IntRange kMaxRulesRange{1, 1000000};
 // Account, user and stream names: [A-Za-z0-9_-]{1,kMaxNameChars}.
 inline constexpr size_t kMaxNameChars = 64;
 

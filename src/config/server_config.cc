@@ -136,7 +136,7 @@ Status ReadStreams(const TomlTableReader& account, std::vector<StreamConfig>* st
     const TomlTableReader table(*(*tables)[i], IndexPath(account.PathOf("streams"), i));
     SLUICE_RETURN_IF_ERROR(
         table.CheckKeys({"label", "kind", "connection_limit", "backfill", "recovery_window_ms",
-                         "recovery_job_limit", "require_gzip"}));
+                         "recovery_job_limit", "require_gzip", "max_rules"}));
     StreamConfig stream;
     SLUICE_RETURN_IF_ERROR(table.ReadString("label", &stream.label));
     if (!table.Has("label")) return table.MissingError("label");
@@ -160,6 +160,7 @@ Status ReadStreams(const TomlTableReader& account, std::vector<StreamConfig>* st
     SLUICE_RETURN_IF_ERROR(
         table.ReadInt("recovery_job_limit", kRecoveryJobLimitRange, &stream.recovery_job_limit));
     SLUICE_RETURN_IF_ERROR(table.ReadBool("require_gzip", &stream.require_gzip));
+    SLUICE_RETURN_IF_ERROR(table.ReadInt("max_rules", kMaxRulesRange, &stream.max_rules));
     streams->push_back(std::move(stream));
   }
   return Status::Ok();

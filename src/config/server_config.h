@@ -39,6 +39,7 @@ struct StreamConfig {
   int64_t recovery_window_ms = 0;  // 0: the kind's default (24 h powertrack/sample, 5 d decahose)
   int recovery_job_limit = 2;
   bool require_gzip = true;  // 406 for a client that does not accept gzip
+  int max_rules = 250000;    // rules the Rules API keeps for this stream (powertrack only)
 };
 
 // `recovery_window_ms`, or the kind's default when it is 0.

@@ -78,6 +78,7 @@ TEST(ServerConfigTest, MinimalConfigTakesDefaults) {
   EXPECT_EQ(stream.recovery_window_ms, 0);
   EXPECT_EQ(RecoveryWindowMs(stream), 86400000);
   EXPECT_TRUE(stream.require_gzip);
+  EXPECT_EQ(stream.max_rules, 250000);
 }
 
 TEST(ServerConfigTest, ReadsEveryKey) {
@@ -88,7 +89,8 @@ TEST(ServerConfigTest, ReadsEveryKey) {
       "max_header_bytes = 8192\nwrite_timeout_ms = 3000\n";
   text.stream =
       "kind = \"decahose\"\nconnection_limit = 3\nbackfill = false\n"
-      "recovery_window_ms = 60000\nrecovery_job_limit = 5\nrequire_gzip = false\n";
+      "recovery_window_ms = 60000\nrecovery_job_limit = 5\nrequire_gzip = false\n"
+      "max_rules = 1000\n";
   text.tail =
       "[archive]\nfsync = \"always\"\nfsync_interval_ms = 5\nsegment_max_bytes = 1024\n"
       "segment_max_ms = 60000\n"
@@ -124,6 +126,7 @@ TEST(ServerConfigTest, ReadsEveryKey) {
   EXPECT_EQ(stream.recovery_window_ms, 60000);
   EXPECT_EQ(stream.recovery_job_limit, 5);
   EXPECT_FALSE(stream.require_gzip);
+  EXPECT_EQ(stream.max_rules, 1000);
 }
 
 TEST(ServerConfigTest, RelativePathsResolveAgainstTheConfigDirectory) {
@@ -194,7 +197,7 @@ TEST(ServerConfigTest, UnknownStreamKey) {
   EXPECT_EQ(ParseErrorOf(text),
             "sluice.toml: accounts[0].streams[0].connection_limt: unknown key; expected one of "
             "label, kind, connection_limit, backfill, recovery_window_ms, recovery_job_limit, "
-            "require_gzip");
+            "require_gzip, max_rules");
 }
 
 TEST(ServerConfigTest, UnknownKeyThatIsNotBareIsQuoted) {

@@ -53,8 +53,9 @@ Status CheckStream(const StreamConfig& stream, const std::string& path) {
     SLUICE_RETURN_IF_ERROR(CheckIntRange(path + ".recovery_window_ms", stream.recovery_window_ms,
                                          kRecoveryWindowMsRange));
   }
-  return CheckIntRange(path + ".recovery_job_limit", stream.recovery_job_limit,
-                       kRecoveryJobLimitRange);
+  SLUICE_RETURN_IF_ERROR(CheckIntRange(path + ".recovery_job_limit", stream.recovery_job_limit,
+                                       kRecoveryJobLimitRange));
+  return CheckIntRange(path + ".max_rules", stream.max_rules, kMaxRulesRange);
 }
 
 // `token_hashes` spans all accounts: a v2 request names no account, so the token alone must

@@ -83,6 +83,8 @@ TEST(ValidateServerConfigTest, StreamValuesOutOfRange) {
       {"connection_limit = 1001", "connection_limit: 1001 is out of range [1, 1000]"},
       {"recovery_job_limit = 0", "recovery_job_limit: 0 is out of range [1, 100]"},
       {"recovery_job_limit = 101", "recovery_job_limit: 101 is out of range [1, 100]"},
+      {"max_rules = 0", "max_rules: 0 is out of range [1, 1000000]"},
+      {"max_rules = 1000001", "max_rules: 1000001 is out of range [1, 1000000]"},
       {"recovery_window_ms = 59999",
        "recovery_window_ms: 59999 is out of range [60000, 2592000000]"},
       {"recovery_window_ms = 2592000001",
@@ -99,7 +101,9 @@ TEST(ValidateServerConfigTest, StreamValuesOutOfRange) {
 TEST(ValidateServerConfigTest, BoundsThemselvesAreAccepted) {
   ConfigText text;
   text.server = "heartbeat_ms = 600000\nlisten = \"127.0.0.1:65535\"";
-  text.stream = "connection_limit = 1000\nrecovery_job_limit = 100\nrecovery_window_ms = 60000";
+  text.stream =
+      "connection_limit = 1000\nrecovery_job_limit = 100\nrecovery_window_ms = 60000\n"
+      "max_rules = 1000000";
   text.tail = "[generator]\nrate = 1000000\n";
   EXPECT_EQ(ParseErrorOf(text), "(ok)");
 }

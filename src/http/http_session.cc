@@ -1,5 +1,6 @@
 #include "http/http_session.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -7,6 +8,8 @@
 #include <charconv>
 
 #include "base/time_format.h"
+#include "http/rules_handler.h"
+#include "http/rules_request.h"
 #include "http/stream_request.h"
 #include "http/usage_request.h"
 
@@ -76,8 +79,9 @@ void HttpSession::ReadHeader() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(context_.config.max_header_bytes));
   // Beast checks a declared Content-Length against this while parsing the header, so it is
-  // the largest body any route takes; routes that take none refuse one in OnHeader.
-  parser_->body_limit(context_.config.max_ingest_body_bytes);
+  // the largest body any route takes; OnHeader applies the route's own limit, and routes that
+  // take none refuse one there.
+  parser_->body_limit(LargestBodyLimit());
   stream_.expires_after(std::chrono::milliseconds(context_.config.header_timeout_ms));
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
@@ -94,14 +98,25 @@ void HttpSession::OnHeader(const boost::system::error_code& ec) {
     return;
   }
   if (ec == http::error::body_limit) {
-    RespondBodyTooLarge();
+    // A declared length over the largest limit of any route.
+    RespondBodyTooLarge(LargestBodyLimit());
     return;
   }
   if (ec) return;  // timeout, EOF or garbage: drop the socket
   context_.http_metrics.requests->Add(1);
   route_ = ParseRoute(std::string_view(parser_->get().target()));
   const auto method = parser_->get().method();
-  if (route_.kind == Route::Kind::kIngest && method == http::verb::post) {
+  const bool rules_body =
+      (route_.kind == Route::Kind::kRules || route_.kind == Route::Kind::kRuleValidation) &&
+      (method == http::verb::post || method == http::verb::delete_);
+  if ((route_.kind == Route::Kind::kIngest && method == http::verb::post) || rules_body) {
+    // The header was checked against the largest limit of any route; this route's own limit
+    // applies to a declared length at once and to a chunked body as it arrives.
+    if (parser_->content_length().value_or(0) > BodyLimit()) {
+      RespondBodyTooLarge(BodyLimit());
+      return;
+    }
+    parser_->body_limit(BodyLimit());
     stream_.expires_after(kBodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
@@ -122,19 +137,27 @@ void HttpSession::OnHeader(const boost::system::error_code& ec) {
 
 void HttpSession::OnBody(const boost::system::error_code& ec) {
   if (ec == http::error::body_limit) {
-    RespondBodyTooLarge();
+    RespondBodyTooLarge(BodyLimit());
     return;
   }
   if (ec) return;
   Dispatch();
 }
 
-void HttpSession::RespondBodyTooLarge() {
-  Respond(EnterpriseError(http::status::payload_too_large,
-                          "The request body exceeds " +
-                              std::to_string(context_.config.max_ingest_body_bytes) +
-                              " bytes; send it in smaller requests.",
-                          context_.clock.NowMs()));
+uint64_t HttpSession::LargestBodyLimit() const {
+  return std::max<uint64_t>(context_.config.max_ingest_body_bytes, kMaxRulesBodyBytes);
+}
+
+uint64_t HttpSession::BodyLimit() const {
+  return route_.kind == Route::Kind::kIngest ? context_.config.max_ingest_body_bytes
+                                             : kMaxRulesBodyBytes;
+}
+
+void HttpSession::RespondBodyTooLarge(uint64_t limit) {
+  Respond(EnterpriseError(
+      http::status::payload_too_large,
+      "The request body exceeds " + std::to_string(limit) + " bytes; send it in smaller requests.",
+      context_.clock.NowMs()));
 }
 
 void HttpSession::Dispatch() {
@@ -170,6 +193,11 @@ void HttpSession::Dispatch() {
       }
       if (method != http::verb::post) break;
       HandleDebugClock();
+      return;
+    case Route::Kind::kRules:
+    case Route::Kind::kRule:
+    case Route::Kind::kRuleValidation:
+      HandleRules();
       return;
     case Route::Kind::kHealth:
       Respond(JsonResponse(http::status::ok, "{\"status\":\"ok\"}\n"));
@@ -364,6 +392,54 @@ void HttpSession::HandleDebugClock() {
   const int64_t moved = context_.clock.NowMs();
   Respond(JsonResponse(http::status::ok, "{\"now\":\"" + FormatIsoMs(moved) +
                                              "\",\"now_ms\":" + std::to_string(moved) + "}\n"));
+}
+
+void HttpSession::HandleRules() {
+  AuthenticateForAccount([this](StreamAuth auth) { ContinueRules(auth); });
+}
+
+void HttpSession::ContinueRules(StreamAuth auth) {
+  const int64_t now = context_.clock.NowMs();
+  if (auth == StreamAuth::kUnauthorized) return Respond(Unauthorized(now));
+  if (auth == StreamAuth::kOtherAccount) {
+    return Respond(
+        EnterpriseError(http::status::not_found, "No rules at this URL for your account.", now));
+  }
+  Stream* stream = context_.registry.FindStream(route_.account, route_.label);
+  if (!stream) {
+    return Respond(EnterpriseError(
+        http::status::not_found,
+        "Account '" + route_.account + "' has no stream '" + route_.label + "'.", now));
+  }
+  auto rules = context_.rules_of.find(stream);
+  if (stream->kind() != StreamKind::kPowerTrack || rules == context_.rules_of.end()) {
+    return Respond(EnterpriseError(http::status::not_found,
+                                   "Stream '" + route_.label + "' is a " +
+                                       std::string(StreamKindName(stream->kind())) +
+                                       " stream: only powertrack streams have rules.",
+                                   now));
+  }
+  RulesOperationDecision decision = DecideRulesOperation(route_, parser_->get().method(), now);
+  if (decision.error) return Respond(std::move(*decision.error));
+  if (context_.rules_requests_pending >= ServerContext::kMaxPendingRulesRequests) {
+    HttpResponse res = EnterpriseError(http::status::service_unavailable,
+                                       "Too many rules requests in progress; retry shortly.", now);
+    res.set(http::field::retry_after, "1");
+    return Respond(std::move(res));
+  }
+  ++context_.rules_requests_pending;
+  std::string body = RulesOperationTakesBody(*decision.operation) ? std::move(parser_->get().body())
+                                                                  : std::string();
+  asio::post(context_.rules_pool, [self = shared_from_this(), executor = stream_.get_executor(),
+                                   operation = *decision.operation, route = route_,
+                                   body = std::move(body), &stream_rules = rules->second,
+                                   &clock = context_.clock] {
+    HttpResponse response = RunRulesOperation(operation, route, body, stream_rules, clock.NowMs());
+    asio::post(executor, [self, response = std::move(response)]() mutable {
+      --self->context_.rules_requests_pending;
+      self->Respond(std::move(response));
+    });
+  });
 }
 
 void HttpSession::HandleIngest() {

@@ -2,7 +2,8 @@
 // A stream request hands the socket over to a StreamConnection and the session ends.
 //
 // Bounds: headers must arrive within header_timeout_ms and fit in max_header_bytes (slowloris);
-// an ingest body must fit in max_ingest_body_bytes; other requests may not carry a body.
+// an ingest body must fit in max_ingest_body_bytes, a rules body in kMaxRulesBodyBytes; other
+// requests may not carry a body.
 // Thread safety: network thread only.
 #pragma once
 
@@ -39,7 +40,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnHeader(const boost::system::error_code& ec);
   void OnBody(const boost::system::error_code& ec);
   void Dispatch();
-  void RespondBodyTooLarge();
+  void RespondBodyTooLarge(uint64_t limit);
+  // The body limit of the request being read (route_ and method known).
+  uint64_t BodyLimit() const;
+  uint64_t LargestBodyLimit() const;
   // Basic credentials against the URL's account (route_.account): cached verdicts at once,
   // others checked off the network thread; `then` runs on the network thread.
   void AuthenticateForAccount(std::function<void(StreamAuth)> then);
@@ -48,6 +52,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void HandleUsage();
   void HandleRecoveryJobs();
   void HandleDebugClock();
+  void HandleRules();
+  void ContinueRules(StreamAuth auth);
   void HandleIngest();
   void ContinueIngest(bool authenticated);
   // Runs `check` (slow: password hashing) on the auth pool, then `then(result)` back on the

@@ -98,6 +98,27 @@ Route ParseRoute(std::string_view target) {
     route.account = PercentDecode(parts[3].substr(0, parts[3].size() - 5), false);
     return route;
   }
+  // /rules/powertrack/accounts/{account}/publishers/twitter/{label}.json,
+  // …/{label}/rules/{id}.json, …/{label}/validation.json
+  if (parts.size() >= 7 && parts[0] == "rules" && parts[1] == "powertrack" &&
+      parts[2] == "accounts" && parts[4] == "publishers" && parts[5] == "twitter") {
+    if (parts.size() == 7 && parts[6].size() > 5 && parts[6].ends_with(".json")) {
+      route.kind = Route::Kind::kRules;
+      route.label = PercentDecode(parts[6].substr(0, parts[6].size() - 5), false);
+    } else if (parts.size() == 8 && parts[7] == "validation.json") {
+      route.kind = Route::Kind::kRuleValidation;
+      route.label = PercentDecode(parts[6], false);
+    } else if (parts.size() == 9 && parts[7] == "rules" && parts[8].size() > 5 &&
+               parts[8].ends_with(".json")) {
+      route.kind = Route::Kind::kRule;
+      route.label = PercentDecode(parts[6], false);
+      route.rule_id = PercentDecode(parts[8].substr(0, parts[8].size() - 5), false);
+    } else {
+      return route;
+    }
+    route.account = PercentDecode(parts[3], false);
+    return route;
+  }
   if (parts.size() == 7 && parts[0] == "stream" && parts[2] == "accounts" &&
       parts[4] == "publishers" && parts[5] == "twitter" && parts[6].size() > 5 &&
       parts[6].ends_with(".json")) {

@@ -20,13 +20,17 @@ struct Route {
     kMetrics,           // /metrics
     kHealth,            // /healthz
     kUsage,             // /metrics/usage/accounts/{a}.json
-    kRecoveryJobs,  // /recovery/jobs: the running recoveries of the caller's account
-    kDebugClock,    // /debug/clock: moves a --manual-clock server's clock
+    kRecoveryJobs,    // /recovery/jobs: the running recoveries of the caller's account
+    kDebugClock,      // /debug/clock: moves a --manual-clock server's clock
+    kRules,           // /rules/powertrack/accounts/{a}/publishers/twitter/{l}.json
+    kRule,            // /rules/powertrack/accounts/{a}/publishers/twitter/{l}/rules/{id}.json
+    kRuleValidation,  // /rules/powertrack/accounts/{a}/publishers/twitter/{l}/validation.json
   };
   Kind kind = Kind::kNotFound;
   StreamKind stream_kind = StreamKind::kPowerTrack;  // for kEnterpriseStream
   std::string account;
   std::string label;
+  std::string rule_id;  // kRule: the {id} as written (the handler checks it)
   QueryParams query;
 };
 

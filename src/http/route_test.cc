@@ -23,6 +23,32 @@ TEST(RouteTest, EnterpriseStreamUrls) {
   EXPECT_EQ(r.account, "a b");
 }
 
+TEST(RouteTest, RulesUrls) {
+  Route r = ParseRoute("/rules/powertrack/accounts/acme/publishers/twitter/prod.json?_method=get");
+  EXPECT_EQ(r.kind, Route::Kind::kRules);
+  EXPECT_EQ(r.account, "acme");
+  EXPECT_EQ(r.label, "prod");
+  EXPECT_EQ(r.query.at("_method"), "get");
+
+  r = ParseRoute("/rules/powertrack/accounts/acme/publishers/twitter/prod/rules/12345.json");
+  EXPECT_EQ(r.kind, Route::Kind::kRule);
+  EXPECT_EQ(r.label, "prod");
+  EXPECT_EQ(r.rule_id, "12345");
+
+  r = ParseRoute("/rules/powertrack/accounts/acme/publishers/twitter/prod/validation.json");
+  EXPECT_EQ(r.kind, Route::Kind::kRuleValidation);
+  EXPECT_EQ(r.account, "acme");
+  EXPECT_EQ(r.label, "prod");
+
+  for (const char* target : {"/rules/sample10/accounts/acme/publishers/twitter/prod.json",
+                             "/rules/powertrack/accounts/acme/publishers/twitter/.json",
+                             "/rules/powertrack/accounts/acme/publishers/twitter/prod/rules/.json",
+                             "/rules/powertrack/accounts/acme/publishers/twitter/prod/x.json",
+                             "/rules/powertrack/accounts/acme/publishers/facebook/prod.json"}) {
+    EXPECT_EQ(ParseRoute(target).kind, Route::Kind::kNotFound) << target;
+  }
+}
+
 TEST(RouteTest, NearMissesAreNotFound) {
   for (const char* target : {"/stream/powertrack/accounts/acme/publishers/twitter/prod",
                              "/stream/firehose/accounts/acme/publishers/twitter/prod.json",

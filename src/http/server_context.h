@@ -15,6 +15,7 @@
 #include "base/metrics.h"
 #include "config/credentials.h"
 #include "config/server_config.h"
+#include "http/rules_handler.h"
 #include "http/stream_connection.h"
 #include "ingest/ingest_batch.h"
 #include "post/post_parser.h"
@@ -63,6 +64,15 @@ struct ServerContext {
   // Usage accounting (network thread only); null: not counted.
   UsageLedger* usage = nullptr;
   std::unordered_map<const Stream*, UsageLedger::StreamUsage*> usage_of;
+  // The Rules API: every PowerTrack stream's rules (set by the wiring before it listens; read
+  // only afterwards). Every rules request runs on the one thread of rules_pool, so the stores'
+  // changes are serialised and none runs on the network thread.
+  std::unordered_map<const Stream*, StreamRules> rules_of;
+  boost::asio::thread_pool rules_pool{1};
+  // Network thread only: rules requests queued or running; more are answered 503, so a burst
+  // of 5 MB bodies cannot pile up in memory.
+  int rules_requests_pending = 0;
+  static constexpr int kMaxPendingRulesRequests = 16;
   // `--manual-clock`: the clock POST /debug/clock moves; null otherwise (the endpoint is 404).
   ManualClock* manual_clock = nullptr;
 

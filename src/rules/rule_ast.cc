@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "post/text_tokens.h"
+
 namespace sluice::rules {
 
 std::string_view TermPrefix(TermKind kind) {
@@ -111,32 +113,6 @@ bool HasPositiveClause(const Node& node) {
   return false;
 }
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::vector<std::string> TokenizeForMatch(std::string_view text) {
-  std::vector<std::string> tokens;
-  std::string current;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    // Non-ASCII bytes stay inside tokens: Unicode punctuation is left for a later, Unicode-aware
-    // tokeniser shared with the matcher.
-    const bool token_char =
-        u >= 0x80 || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
-    if (token_char) {
-      current.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    } else if (!current.empty()) {
-      tokens.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!current.empty()) tokens.push_back(std::move(current));
-  return tokens;
-}
+std::vector<std::string> TokenizeForMatch(std::string_view text) { return Tokenize(text); }
 
 }  // namespace sluice::rules

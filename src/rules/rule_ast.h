@@ -2,9 +2,9 @@
 //
 // A Rule is a tree of Nodes: AND, OR, negation, explicit parenthesised groups and leaf Terms.
 // Values are validated and typed by the parser (ids and counts as integers, geo as doubles);
-// keywords and phrases also carry their match tokens, lower-cased and split the way SPEC §5
-// tokenises text, so the matcher need not re-derive them. Positions are not part of the tree:
-// two rules that print the same compare equal.
+// keywords and phrases also carry their match tokens, case-folded and split the way SPEC §5
+// tokenises text (post/text_tokens.h), so the matcher need not re-derive them. Positions are not
+// part of the tree: two rules that print the same compare equal.
 #pragma once
 
 #include <cstdint>
@@ -87,9 +87,10 @@ struct Term {
   // The value as written, without operator prefix, quotes or escapes (for a proximity term, the
   // phrase without ~N). For has:/is: one of the enumerated names.
   std::string text;
-  // Match tokens: for keywords, phrases, proximity and bio*: `text` ASCII-lower-cased and split
-  // on ASCII punctuation, symbols and white space (bytes >= 0x80 are token characters). For
-  // #/@/$ and contains:, the lower-cased value as a single token. Empty for other operators.
+  // Match tokens: for keywords, phrases, proximity and bio*: `text` split and case-folded by the
+  // tokeniser posts go through (post/text_tokens.h, Tokenize: Unicode punctuation, symbols, white
+  // space and controls split; simple case folding; accents kept). For #/@/$ and contains:, the
+  // case-folded value (FoldCase) as a single token. Empty for other operators.
   std::vector<std::string> tokens;
   int proximity = 0;  // N of "..."~N, 1..6; 0 for other kinds
   TermValue value;
@@ -124,10 +125,7 @@ struct Rule {
 // positive child, an OR whose operands are all positive, a group of a positive expression.
 bool HasPositiveClause(const Node& node);
 
-// Splits `text` into match tokens as described at Term::tokens.
+// Splits `text` into match tokens as described at Term::tokens (sluice::Tokenize).
 std::vector<std::string> TokenizeForMatch(std::string_view text);
-
-// ASCII lower-casing; other bytes unchanged.
-std::string AsciiLower(std::string_view text);
 
 }  // namespace sluice::rules

@@ -14,11 +14,11 @@ namespace {
 
 using Tokens = std::vector<std::string>;
 
-TEST(RuleAstTest, TokenizeSplitsOnAsciiPunctuationAndLowers) {
+TEST(RuleAstTest, TokenizeSplitsOnUnicodePunctuationAndFolds) {
   EXPECT_EQ(TokenizeForMatch("Coca-Cola"), (Tokens{"coca", "cola"}));
   EXPECT_EQ(TokenizeForMatch("  Hello,\tWORLD!! "), (Tokens{"hello", "world"}));
   EXPECT_EQ(TokenizeForMatch("snake_case #tag $5"), (Tokens{"snake", "case", "tag", "5"}));
-  EXPECT_EQ(TokenizeForMatch("Ünïcode café"), (Tokens{"Ünïcode", "café"}));  // ASCII-only lowering
+  EXPECT_EQ(TokenizeForMatch("Ünïcode CAFÉ «x»"), (Tokens{"ünïcode", "café", "x"}));
   EXPECT_TRUE(TokenizeForMatch("...").empty());
 }
 

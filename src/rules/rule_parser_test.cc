@@ -87,6 +87,8 @@ TEST(RuleParserTest, KeywordAndPhraseTokens) {
   EXPECT_EQ(t.tokens, (std::vector<std::string>{"cats", "dogs"}));
   t = OnlyTerm("café");
   EXPECT_EQ(t.tokens, (std::vector<std::string>{"café"}));
+  t = OnlyTerm("\"«CAFÉ» — Straße\"");
+  EXPECT_EQ(t.tokens, (std::vector<std::string>{"café", "straße"}));
 }
 
 TEST(RuleParserTest, EveryOperatorParses) {
@@ -151,6 +153,8 @@ TEST(RuleParserTest, OperatorValuesAreTyped) {
   EXPECT_EQ(OnlyTerm("bounding_box:[2.2 48.8 2.4 48.9]").value,
             TermValue(BoundingBox{2.2, 48.8, 2.4, 48.9}));
   EXPECT_EQ(OnlyTerm("#Cats").tokens, (std::vector<std::string>{"cats"}));
+  EXPECT_EQ(OnlyTerm("#FÚTBOL").tokens, (std::vector<std::string>{"fútbol"}));
+  EXPECT_EQ(OnlyTerm("contains:ΣΟΦΙΑ").tokens, (std::vector<std::string>{"σοφια"}));
 }
 
 TEST(RuleParserTest, NegatedOperatorsAndGroups) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "post/text_tokens.h"
 #include "rules/rule_parser.h"
 
 namespace sluice::rules {
@@ -152,7 +153,7 @@ class TermBuilder {
       case TermKind::kMention:
       case TermKind::kCashtag:
       case TermKind::kContains:
-        term_.tokens = {AsciiLower(v)};
+        term_.tokens = {FoldCase(v)};
         return Status::Ok();
       case TermKind::kFrom:
       case TermKind::kTo:

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/time_format.h"
+#include "stream/matching_rules.h"
 
 namespace sluice {
 
@@ -18,15 +19,16 @@ Pipeline::Pipeline(PipelineOptions options, std::unique_ptr<archive::Writer> wri
       frontier_(frontier),
       clock_(clock),
       queue_(options.max_queued_bytes) {
-  handed_seq_ = writer_->next_seq();
-  handed_floor_ms_ = writer_->last_archive_time_ms();
-  frontier_.published_seq.store(handed_seq_);
-  frontier_.time_floor_ms.store(handed_floor_ms_);
+  flushed_next_seq_ = writer_->next_seq();
+  flushed_floor_ms_ = writer_->last_archive_time_ms();
+  flushed_durable_seq_ = writer_->durable_seq();
+  frontier_.published_seq.store(flushed_next_seq_);
+  frontier_.time_floor_ms.store(flushed_floor_ms_);
   for (const auto& stream : registry_.streams()) {
     std::vector<ChannelBuilder> channels(stream->channel_count());
     for (size_t i = 0; i < channels.size(); ++i) {
       channels[i].channel = &stream->channel(i);
-      channels[i].cover_begin = handed_seq_;
+      channels[i].cover_begin = flushed_next_seq_;
       channels[i].deflater = std::make_unique<gzip::BatchDeflater>(options_.deflate_level);
     }
     builders_.push_back(std::move(channels));
@@ -37,22 +39,37 @@ Pipeline::Pipeline(PipelineOptions options, std::unique_ptr<archive::Writer> wri
       metrics.AddCounter("sluice_ingest_batches_total", "Ingest batches appended to the archive.");
   archive_failures_ = metrics.AddCounter("sluice_archive_append_failures_total",
                                          "Ingest batches the archive refused (not acknowledged).");
+  posts_matched_ = metrics.AddCounter("sluice_match_posts_total",
+                                      "Posts matched against the rules of the PowerTrack streams.");
+  view_failures_ = metrics.AddCounter(
+      "sluice_match_view_failures_total",
+      "Archived posts whose fields could not be extracted for matching (delivered to no rule).");
   queued_bytes_ = metrics.AddGauge("sluice_ingest_queued_bytes",
                                    "Bytes waiting in the ingest queue for the archive.");
+  archived_queued_bytes_ =
+      metrics.AddGauge("sluice_fanout_queued_bytes",
+                       "Archived bytes waiting for matching and fan-out serialisation.");
 }
 
 Pipeline::~Pipeline() { Stop(); }
 
 void Pipeline::Start() {
-  thread_ = std::thread([this] { Run(); });
+  // In this order, so that per-thread CPU figures (bench/run-all) list the archive stage first.
+  archive_thread_ = std::thread([this] { RunArchive(); });
+  fanout_thread_ = std::thread([this] { RunFanOut(); });
 }
 
 void Pipeline::Stop() {
   queue_.Close();
-  if (thread_.joinable()) thread_.join();
+  // The archive stage drains the ingest queue, then closes the hand-off to the fan-out stage,
+  // which drains it in turn.
+  if (archive_thread_.joinable()) archive_thread_.join();
+  if (fanout_thread_.joinable()) fanout_thread_.join();
 }
 
-void Pipeline::Run() {
+// --- archive stage ---------------------------------------------------------------------------
+
+void Pipeline::RunArchive() {
   std::vector<IngestBatch> batches;
   const auto poll = std::chrono::milliseconds(options_.sync_poll_ms);
   for (;;) {
@@ -61,26 +78,26 @@ void Pipeline::Run() {
     queued_bytes_->Set(static_cast<int64_t>(queue_.queued_bytes()));
     uint64_t popped = 0;
     for (const IngestBatch& batch : batches) popped += batch.data.size();
-    frontier_.ingest_backlog_bytes.store(popped, std::memory_order_relaxed);
-    for (IngestBatch& batch : batches) ProcessBatch(batch);
-    if (Status s = writer_->SyncIfDue(); !s.ok()) {
-      spdlog::error("archive sync failed: {}", s.ToString());
-      FailPendingAcks(s);
+    {
+      std::lock_guard lock(archived_mu_);
+      popped += archived_bytes_;  // matching is part of keeping up
     }
-    // Fan out before acknowledging, so a source that hears "durable" knows every connected
-    // client has been handed those posts already.
-    FlushAll();
-    AcknowledgeDurable();
+    frontier_.ingest_backlog_bytes.store(popped, std::memory_order_relaxed);
+    for (IngestBatch& batch : batches) ArchiveBatch(batch);
+    Status synced = writer_->SyncIfDue();
+    if (!synced.ok()) spdlog::error("archive sync failed: {}", synced.ToString());
+    PushFlush(std::move(synced));
     if (!open) break;
   }
-  if (Status s = writer_->Sync(); !s.ok()) {
-    spdlog::error("final archive sync failed: {}", s.ToString());
-    FailPendingAcks(s);
-  }
-  AcknowledgeDurable();
+  Status synced = writer_->Sync();
+  if (!synced.ok()) spdlog::error("final archive sync failed: {}", synced.ToString());
+  PushFlush(std::move(synced));
+  std::lock_guard lock(archived_mu_);
+  archived_closed_ = true;
+  archived_not_empty_.notify_all();
 }
 
-void Pipeline::ProcessBatch(IngestBatch& batch) {
+void Pipeline::ArchiveBatch(IngestBatch& batch) {
   if (batch.empty()) {
     if (batch.on_durable) batch.on_durable(Status::Ok());
     return;
@@ -100,38 +117,138 @@ void Pipeline::ProcessBatch(IngestBatch& batch) {
   }
   posts_ingested_->Add(batch.size());
   batches_ingested_->Add(1);
-  const uint64_t first_seq = appended->first_seq;
-  const int64_t hour_ms = UtcHourStartMs(appended->archive_time_ms);
-  if (batch.on_durable) {
-    pending_acks_.push_back({first_seq + batch.size(), std::move(batch.on_durable)});
-  }
+  Archived item;
+  item.first_seq = appended->first_seq;
+  item.hour_ms = UtcHourStartMs(appended->archive_time_ms);
+  item.batch = std::move(batch);
+  PushArchived(std::move(item));
+}
 
-  const auto& streams = registry_.streams();
-  for (size_t p = 0; p < batch.posts.size(); ++p) {
-    const IngestPostRef& post = batch.posts[p];
-    for (size_t s = 0; s < streams.size(); ++s) {
-      const int c = streams[s]->ChannelFor(post.id);
-      if (c < 0) continue;
-      ChannelBuilder& builder = builders_[s][c];
-      // A chunk's posts share one archive hour, the unit of usage accounting.
-      if (builder.posts > 0 && builder.hour_ms != hour_ms) FlushChannel(builder, builder.end_seq);
-      if (builder.posts == 0) {
-        builder.first_seq = first_seq + p;
-        builder.hour_ms = hour_ms;
-      }
-      builder.plain.append(batch.bytes(post));
-      builder.plain.append("\r\n");
-      builder.end_seq = first_seq + p + 1;
-      builder.seqs.push_back(builder.end_seq - 1);
-      ++builder.posts;
-      if (builder.plain.size() >= options_.max_chunk_bytes) FlushChannel(builder, builder.end_seq);
+void Pipeline::PushFlush(Status failure) {
+  const uint64_t next_seq = writer_->next_seq();
+  const uint64_t durable_seq = writer_->durable_seq();
+  // Every later append gets an archive time of at least the floor (archive_frontier.h).
+  const int64_t floor_ms = std::max(writer_->last_archive_time_ms(), clock_.NowMs());
+  if (failure.ok() && next_seq == flushed_next_seq_ && floor_ms == flushed_floor_ms_ &&
+      durable_seq == flushed_durable_seq_) {
+    return;
+  }
+  writer_->RaiseTimeFloor(floor_ms);
+  flushed_next_seq_ = next_seq;
+  flushed_floor_ms_ = floor_ms;
+  flushed_durable_seq_ = durable_seq;
+  Archived item;
+  item.flush = true;
+  item.next_seq = next_seq;
+  item.floor_ms = floor_ms;
+  item.durable_seq = durable_seq;
+  item.failure = std::move(failure);
+  PushArchived(std::move(item));
+}
+
+void Pipeline::PushArchived(Archived item) {
+  const uint64_t bytes = item.batch.data.size();
+  std::unique_lock lock(archived_mu_);
+  // A batch larger than the bound still goes once the queue is empty.
+  archived_not_full_.wait(lock, [&] {
+    return archived_bytes_ == 0 || archived_bytes_ + bytes <= options_.max_archived_bytes;
+  });
+  archived_bytes_ += bytes;
+  archived_.push_back(std::move(item));
+  archived_queued_bytes_->Set(static_cast<int64_t>(archived_bytes_));
+  archived_not_empty_.notify_one();
+}
+
+// --- fan-out stage ---------------------------------------------------------------------------
+
+void Pipeline::RunFanOut() {
+  std::deque<Archived> items;
+  for (;;) {
+    {
+      std::unique_lock lock(archived_mu_);
+      archived_not_empty_.wait(lock, [&] { return !archived_.empty() || archived_closed_; });
+      if (archived_.empty()) break;  // closed and drained
+      items.swap(archived_);
     }
+    for (Archived& item : items) {
+      if (!item.flush) {
+        ProcessArchived(item);
+        const uint64_t bytes = item.batch.data.size();
+        item.batch = IngestBatch();  // release its memory before waking the archive stage
+        std::lock_guard lock(archived_mu_);
+        archived_bytes_ -= bytes;
+        archived_queued_bytes_->Set(static_cast<int64_t>(archived_bytes_));
+        archived_not_full_.notify_all();
+        continue;
+      }
+      // Fan out before acknowledging, so a source that hears "durable" knows every connected
+      // client has been handed those posts already.
+      FlushAll(item.next_seq, item.floor_ms);
+      if (!item.failure.ok()) FailPendingAcks(item.failure);
+      AcknowledgeDurable(item.durable_seq);
+    }
+    items.clear();
   }
 }
 
-void Pipeline::AcknowledgeDurable() {
-  const uint64_t durable = writer_->durable_seq();
-  while (!pending_acks_.empty() && pending_acks_.front().end_seq <= durable) {
+void Pipeline::ProcessArchived(Archived& item) {
+  IngestBatch& batch = item.batch;
+  if (batch.on_durable) {
+    pending_acks_.push_back({item.first_seq + batch.size(), std::move(batch.on_durable)});
+  }
+  // Rules are loaded once per batch: a change applies from the next batch on, to every stream
+  // connection at once.
+  const auto& streams = registry_.streams();
+  batch_rules_ = registry_.combined_rules();
+  const bool any_rules = !batch_rules_->empty();
+  for (size_t p = 0; p < batch.posts.size(); ++p) {
+    const IngestPostRef& post = batch.posts[p];
+    const std::string_view bytes = batch.bytes(post);
+    const uint64_t seq = item.first_seq + p;
+    if (any_rules) {
+      // One view and one match per post, for every stream's rules.
+      if (extractor_.Extract(bytes, view_).ok()) {
+        posts_matched_->Add(1);
+        batch_rules_->Match(view_, match_scratch_, matched_);
+        for (uint32_t slot : matched_.slots) {
+          AddToChannel(builders_[slot][0], bytes, seq, item.hour_ms,
+                       &batch_rules_->slot_rules(slot), &matched_.per_slot[slot]);
+        }
+      } else {
+        view_failures_->Add(1);
+      }
+    }
+    for (size_t s = 0; s < streams.size(); ++s) {
+      const int c = streams[s]->ChannelFor(post.id);  // -1 for every PowerTrack stream
+      if (c >= 0) AddToChannel(builders_[s][c], bytes, seq, item.hour_ms);
+    }
+  }
+  batch_rules_.reset();
+}
+
+void Pipeline::AddToChannel(ChannelBuilder& builder, std::string_view post, uint64_t seq,
+                            int64_t hour_ms, const rules::RuleSet* rules,
+                            const std::vector<uint32_t>* annotation) {
+  // A chunk's posts share one archive hour, the unit of usage accounting.
+  if (builder.posts > 0 && builder.hour_ms != hour_ms) FlushChannel(builder, builder.end_seq);
+  if (builder.posts == 0) {
+    builder.first_seq = seq;
+    builder.hour_ms = hour_ms;
+  }
+  if (annotation) {
+    AppendAnnotatedPost(builder.plain, post, *rules, *annotation);
+  } else {
+    builder.plain.append(post);
+    builder.plain.append("\r\n");
+  }
+  builder.end_seq = seq + 1;
+  builder.seqs.push_back(seq);
+  ++builder.posts;
+  if (builder.plain.size() >= options_.max_chunk_bytes) FlushChannel(builder, builder.end_seq);
+}
+
+void Pipeline::AcknowledgeDurable(uint64_t durable_seq) {
+  while (!pending_acks_.empty() && pending_acks_.front().end_seq <= durable_seq) {
     pending_acks_.front().on_durable(Status::Ok());
     pending_acks_.pop_front();
   }
@@ -166,17 +283,10 @@ void Pipeline::FlushChannel(ChannelBuilder& builder, uint64_t cover_end) {
   ready_.emplace_back(builder.channel, std::move(chunk));
 }
 
-void Pipeline::FlushAll() {
-  const uint64_t next_seq = writer_->next_seq();
+void Pipeline::FlushAll(uint64_t next_seq, int64_t floor_ms) {
   for (auto& channels : builders_) {
     for (ChannelBuilder& builder : channels) FlushChannel(builder, next_seq);
   }
-  // Every later append gets an archive time of at least the floor (archive_frontier.h).
-  const int64_t floor_ms = std::max(writer_->last_archive_time_ms(), clock_.NowMs());
-  if (ready_.empty() && next_seq == handed_seq_ && floor_ms == handed_floor_ms_) return;
-  writer_->RaiseTimeFloor(floor_ms);
-  handed_seq_ = next_seq;
-  handed_floor_ms_ = floor_ms;
   uint64_t bytes = 0;
   for (const auto& [channel, chunk] : ready_) {
     bytes += chunk->plain.size() + (chunk->deflated ? chunk->deflated->bytes.size() : 0);

@@ -1,13 +1,19 @@
-// Pipeline: the one thread through which every post passes (ARCHITECTURE: ingest → archive →
-// match → fan-out serialisation). It pops ingest batches, appends them to the archive (which
-// assigns archive time), decides per post which stream channels carry it, serialises each
-// channel's share once (plain, and deflated once when the channel has gzip connections) and
-// hands the immutable chunks to the network thread.
+// Pipeline: the path every post takes (ARCHITECTURE: ingest → archive → match → fan-out
+// serialisation), in two threads joined by a bounded queue, so that matching rules and
+// serialising a post for its streams run beside archiving the next batch (two cores):
+//
+//  - the archive stage pops ingest batches and appends them to the archive (which assigns
+//    archive time), syncs per the fsync policy and raises the archive's time floor;
+//  - the fan-out stage decides per post which stream channels carry it (one match of the post
+//    against every stream's rules; samples by id), serialises each channel's share once (plain,
+//    and deflated once when the channel has gzip connections), hands the immutable chunks to the
+//    network thread and acknowledges batches.
 //
 // Visibility: a post reaches connections only after the archive accepted it. Durability: a
-// batch's on_durable callback runs once the archive's fsync policy covers all its posts.
-// Replays: after each hand-over the network thread advances the ArchiveFrontier, where
-// backfills join the live channels (archive_frontier.h).
+// batch's on_durable callback runs once the archive's fsync policy covers all its posts and its
+// posts have been handed to the network thread. Replays: after each hand-over the network
+// thread advances the ArchiveFrontier, where backfills join the live channels
+// (archive_frontier.h).
 //
 // Thread safety: Submit/TrySubmit (IngestSink) from any thread; Start/Stop from one owner.
 #pragma once
@@ -26,7 +32,10 @@
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "gzip/gzip.h"
+#include "post/post_view.h"
+#include "rules/rule_set.h"
 #include "stream/archive_frontier.h"
+#include "stream/combined_rules.h"
 #include "stream/ingest_queue.h"
 #include "stream/stream_registry.h"
 
@@ -37,6 +46,8 @@ struct PipelineOptions {
   uint64_t max_inflight_bytes = 64ull
                                 << 20;    // chunks handed to the network thread, not yet fanned out
   uint64_t max_chunk_bytes = 1ull << 20;  // a channel's chunk is cut at this size
+  // Archived batches waiting for the fan-out stage (matching); the archive stage waits beyond.
+  uint64_t max_archived_bytes = 32ull << 20;
   int deflate_level = 1;
   int64_t sync_poll_ms = 20;  // how often an idle pipeline checks for a due fsync
 };
@@ -78,16 +89,40 @@ class Pipeline final : public IngestSink {
     uint64_t end_seq;  // durable once durable_seq >= end_seq
     std::function<void(Status)> on_durable;
   };
+  // What the archive stage hands the fan-out stage, in archive order: an archived batch, or a
+  // flush point (publish everything archived below next_seq, with the time floor, then
+  // acknowledge what is durable).
+  struct Archived {
+    IngestBatch batch;  // its on_durable is the fan-out stage's to call
+    uint64_t first_seq = 0;
+    int64_t hour_ms = 0;
+    bool flush = false;
+    uint64_t next_seq = 0;
+    int64_t floor_ms = 0;
+    uint64_t durable_seq = 0;
+    Status failure;  // a failed sync: every pending acknowledgement fails with it
+  };
 
-  void Run();
-  void ProcessBatch(IngestBatch& batch);
-  void AcknowledgeDurable();
+  void RunArchive();
+  void RunFanOut();
+  // Archive stage.
+  void ArchiveBatch(IngestBatch& batch);
+  void PushFlush(Status failure);
+  void PushArchived(Archived item);
+  // Fan-out stage.
+  void ProcessArchived(Archived& item);
+  void AcknowledgeDurable(uint64_t durable_seq);
   void FailPendingAcks(const Status& status);
+  // Appends post `seq` (archived at `hour_ms`) to a channel's builder; for a PowerTrack stream,
+  // `annotation` lists the positions in `rules` of the rules it matched.
+  void AddToChannel(ChannelBuilder& builder, std::string_view post, uint64_t seq, int64_t hour_ms,
+                    const rules::RuleSet* rules = nullptr,
+                    const std::vector<uint32_t>* annotation = nullptr);
   // Turns the builder's pending posts into a chunk queued in ready_, covering the channel up
   // to `cover_end`.
   void FlushChannel(ChannelBuilder& builder, uint64_t cover_end);
   // Flushes every channel and hands the chunks, with the new frontier, to the network thread.
-  void FlushAll();
+  void FlushAll(uint64_t next_seq, int64_t floor_ms);
   // Waits until the network thread has room, then counts `bytes` as handed to it.
   void AdmitToNetwork(uint64_t bytes);
 
@@ -98,14 +133,34 @@ class Pipeline final : public IngestSink {
   ArchiveFrontier& frontier_;
   const Clock& clock_;
   IngestQueue queue_;
-  uint64_t handed_seq_ = 0;  // frontier last handed to the network thread
-  int64_t handed_floor_ms_ = 0;
 
+  // Archive stage only.
+  std::vector<archive::Record> records_;  // reused across batches
+  uint64_t flushed_next_seq_ = 0;         // the last flush point handed on
+  int64_t flushed_floor_ms_ = 0;
+  uint64_t flushed_durable_seq_ = 0;
+
+  // Between the stages.
+  std::mutex archived_mu_;
+  std::condition_variable archived_not_empty_;
+  std::condition_variable archived_not_full_;
+  std::deque<Archived> archived_;
+  uint64_t archived_bytes_ = 0;
+  bool archived_closed_ = false;
+
+  // Fan-out stage only.
   // Per stream (registry order), per channel.
   std::vector<std::vector<ChannelBuilder>> builders_;
   std::vector<std::pair<Channel*, StreamChunkPtr>> ready_;
   std::deque<PendingAck> pending_acks_;
-  std::vector<archive::Record> records_;  // reused across batches
+
+  // Matching (PowerTrack streams): every stream's rules as loaded for the batch in hand, one
+  // post view and one match per post for all of them.
+  std::shared_ptr<const CombinedRules> batch_rules_;
+  PostViewExtractor extractor_;
+  PostView view_;
+  rules::MatchScratch match_scratch_;
+  CombinedMatch matched_;
 
   // Bytes handed to the network thread and not yet published there.
   std::mutex inflight_mu_;
@@ -115,9 +170,13 @@ class Pipeline final : public IngestSink {
   Counter* posts_ingested_;
   Counter* batches_ingested_;
   Counter* archive_failures_;
+  Counter* posts_matched_;  // posts whose view was matched against at least one rule set
+  Counter* view_failures_;
   Gauge* queued_bytes_;
+  Gauge* archived_queued_bytes_;
 
-  std::thread thread_;
+  std::thread archive_thread_;
+  std::thread fanout_thread_;
 };
 
 }  // namespace sluice

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <tuple>
 
 #include "base/snowflake.h"
 #include "post/sample.h"
@@ -158,6 +159,60 @@ TEST_F(PipelineTest, EachChannelGetsExactlyItsPostsAndAckFollowsFanOut) {
     if (InDecahose(ids[i]) && DecahosePartition(ids[i]) == 1) want_seqs.push_back(i + 1);
   }
   EXPECT_EQ(seqs, want_seqs);
+}
+
+std::shared_ptr<const rules::RuleSet> MakeRules(
+    const std::vector<std::tuple<uint64_t, std::string, std::string>>& rules) {
+  std::vector<std::shared_ptr<const rules::CompiledRule>> compiled;
+  for (const auto& [id, value, tag] : rules) {
+    auto rule = rules::CompiledRule::Compile({id, value, tag, 0});
+    EXPECT_TRUE(rule.ok()) << value;
+    if (rule.ok()) compiled.push_back(*rule);
+  }
+  return rules::RuleSet::Build(std::move(compiled));
+}
+
+std::string TextPost(uint64_t id, const std::string& text) {
+  return "{\"id_str\":\"" + std::to_string(id) + "\",\"text\":\"" + text + "\"}";
+}
+
+TEST_F(PipelineTest, PowerTrackCarriesMatchedPostsWithTheirRulesAndSwapsRulesBetweenBatches) {
+  Stream* prod = registry_->FindStream("acme", "prod");
+  auto subscriber = std::make_shared<RecordingSubscriber>(false);
+  (void)prod->channel(0).Admit(subscriber);
+  prod->SetRules(MakeRules({{11, "cat", "pets"}, {12, "cat dog", "both"}, {13, "fish", ""}}));
+  pipeline_->Start();
+
+  auto submit = [&](std::vector<std::pair<uint64_t, std::string>> posts) {
+    IngestBatch batch;
+    for (const auto& [id, text] : posts) batch.Add(id, TextPost(id, text));
+    std::promise<Status> durable;
+    batch.on_durable = [&](Status s) { durable.set_value(s); };
+    ASSERT_TRUE(pipeline_->Submit(std::move(batch)).ok());
+    ASSERT_TRUE(durable.get_future().get().ok());
+    executor_.RunAll();
+  };
+  submit({{101, "a cat"}, {102, "Dog and CAT"}, {103, "nothing"}, {104, "fish"}});
+  prod->SetRules(MakeRules({{13, "fish", ""}, {14, "nothing", "n"}}));
+  submit({{105, "a cat"}, {106, "nothing fish"}});
+
+  std::string all;
+  for (const auto& c : subscriber->chunks) all += c->plain;
+  const std::string want =
+      "{\"id_str\":\"101\",\"text\":\"a cat\",\"matching_rules\":[{\"tag\":\"pets\",\"id\":11,"
+      "\"id_str\":\"11\"}]}\r\n"
+      "{\"id_str\":\"102\",\"text\":\"Dog and "
+      "CAT\",\"matching_rules\":[{\"tag\":\"pets\",\"id\":11,"
+      "\"id_str\":\"11\"},{\"tag\":\"both\",\"id\":12,\"id_str\":\"12\"}]}\r\n"
+      "{\"id_str\":\"104\",\"text\":\"fish\",\"matching_rules\":[{\"tag\":\"\",\"id\":13,"
+      "\"id_str\":\"13\"}]}\r\n"
+      "{\"id_str\":\"106\",\"text\":\"nothing fish\",\"matching_rules\":[{\"tag\":\"\",\"id\":13,"
+      "\"id_str\":\"13\"},{\"tag\":\"n\",\"id\":14,\"id_str\":\"14\"}]}\r\n";
+  EXPECT_EQ(all, want);
+  // Usage accounting still sees exactly the delivered posts.
+  std::vector<uint64_t> seqs;
+  for (const auto& c : subscriber->chunks) seqs.insert(seqs.end(), c->seqs.begin(), c->seqs.end());
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 4, 6}));
 }
 
 TEST_F(PipelineTest, EmptyBatchIsAcknowledgedAtOnce) {

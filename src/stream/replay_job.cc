@@ -8,6 +8,7 @@
 
 #include "base/time_format.h"
 #include "config/config_limits.h"
+#include "stream/matching_rules.h"
 
 namespace sluice {
 namespace {
@@ -66,7 +67,23 @@ bool ReplayJob::Wants(const archive::RecordView& record, const void* arg) {
          (job->chunk_hour_begin_ms_ < job->chunk_hour_end_ms_ &&
           (record.archive_time_ms < job->chunk_hour_begin_ms_ ||
            record.archive_time_ms >= job->chunk_hour_end_ms_)) ||
-         job->stream_.ChannelFor(record.post_id) == job->channel_;
+         (job->stream_.kind() == StreamKind::kPowerTrack
+              ? job->step_rules_ != nullptr
+              : job->stream_.ChannelFor(record.post_id) == job->channel_);
+}
+
+bool ReplayJob::Carries(const archive::RecordView& record) {
+  if (stream_.kind() != StreamKind::kPowerTrack) {
+    return stream_.ChannelFor(record.post_id) == channel_;
+  }
+  if (!step_rules_) return false;
+  if (!extractor_) extractor_ = std::make_unique<PostViewExtractor>();
+  // The pipeline archived only posts it could parse; a view that fails here matches nothing,
+  // as it did live.
+  if (!extractor_->Extract(record.bytes, view_).ok()) return false;
+  // The combined index holds every stream's rules; this job wants its own stream's.
+  step_rules_->Match(view_, scratch_, matched_);
+  return !matched_.per_slot.empty() && !matched_.per_slot[stream_.rule_slot()].empty();
 }
 
 void ReplayJob::AdvancePastSkipped() {
@@ -93,6 +110,12 @@ ReplayStep ReplayJob::Step(uint64_t limit_seq) {
   auto chunk = std::make_shared<StreamChunk>();
   chunk->cover_begin = position_;
   step_limit_seq_ = limit_seq;
+  // The stream's current rules (SPEC §4): a change applies from the next step on.
+  step_rules_.reset();
+  if (stream_.kind() == StreamKind::kPowerTrack) {
+    auto combined = stream_.combined_rules();
+    if (!combined->slot_rules(stream_.rule_slot()).empty()) step_rules_ = std::move(combined);
+  }
   chunk_hour_begin_ms_ = chunk_hour_end_ms_ = 0;
   // The first chunk is small: the client gets its first posts after a short scan.
   const uint64_t max_chunk_bytes =
@@ -127,7 +150,7 @@ ReplayStep ReplayJob::Step(uint64_t limit_seq) {
     const int64_t hour = UtcHourStartMs(record.archive_time_ms);
     if (chunk->posts > 0 && hour != chunk->hour_ms) break;
     scanned += record.bytes.size();
-    if (stream_.ChannelFor(record.post_id) == channel_) {
+    if (Carries(record)) {
       if (chunk->posts == 0) {
         chunk->first_seq = record.seq;
         chunk->hour_ms = hour;
@@ -135,8 +158,14 @@ ReplayStep ReplayJob::Step(uint64_t limit_seq) {
         chunk_hour_end_ms_ = hour + kHourMs;
         chunk->plain.reserve(max_chunk_bytes + kChunkSlackBytes);
       }
-      chunk->plain.append(record.bytes);
-      chunk->plain.append("\r\n");
+      if (step_rules_) {
+        const size_t slot = stream_.rule_slot();
+        AppendAnnotatedPost(chunk->plain, record.bytes, step_rules_->slot_rules(slot),
+                            matched_.per_slot[slot]);
+      } else {
+        chunk->plain.append(record.bytes);
+        chunk->plain.append("\r\n");
+      }
       chunk->seqs.push_back(record.seq);
       chunk->end_seq = record.seq + 1;
       ++chunk->posts;

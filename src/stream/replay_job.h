@@ -3,7 +3,8 @@
 // network thread, so a replay blocks neither ingest nor other connections.
 //
 // Each Step reads on from where the last one stopped, keeps the posts the stream carries on the
-// job's channel (Stream::ChannelFor, the same decision the pipeline makes for live posts), and
+// job's channel (Stream::ChannelFor, the same decision the pipeline makes for live posts; for a
+// PowerTrack stream, the posts its current rules match, annotated with matching_rules), and
 // returns them as one StreamChunk (plain, and deflated for a gzip connection) for the connection
 // to queue. A step stops at `limit_seq` (the caller passes the ArchiveFrontier's published
 // sequence: posts at or beyond it are not yet published, or reach the connection live), at the
@@ -32,6 +33,8 @@
 #include "archive/archive.h"
 #include "base/status.h"
 #include "gzip/gzip.h"
+#include "post/post_view.h"
+#include "rules/rule_set.h"
 #include "stream/stream.h"
 #include "stream/stream_chunk.h"
 
@@ -78,6 +81,9 @@ class ReplayJob {
   static bool Wants(const archive::RecordView& record, const void* arg);
   // Takes the records the Reader passed over as read.
   void AdvancePastSkipped();
+  // Whether the job's channel carries the post; for PowerTrack, fills matched_ (the positions
+  // are matched_.per_slot[stream_.rule_slot()]).
+  bool Carries(const archive::RecordView& record);
 
   const std::filesystem::path archive_dir_;
   const std::shared_ptr<const archive::ArchiveIndex> index_;
@@ -101,6 +107,14 @@ class ReplayJob {
   int64_t chunk_hour_end_ms_ = 0;
   bool done_ = false;
   Status failed_;
+
+  // PowerTrack: every stream's rules as loaded at the step's start (null when this stream has
+  // none, and for other kinds), and what matching them needs.
+  std::shared_ptr<const CombinedRules> step_rules_;
+  std::unique_ptr<PostViewExtractor> extractor_;
+  PostView view_;
+  rules::MatchScratch scratch_;
+  CombinedMatch matched_;
 };
 
 }  // namespace sluice

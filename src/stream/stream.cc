@@ -4,8 +4,14 @@
 
 namespace sluice {
 
-Stream::Stream(std::string account, StreamConfig config, MetricsRegistry& metrics)
-    : account_(std::move(account)), config_(std::move(config)) {
+Stream::Stream(std::string account, StreamConfig config, MetricsRegistry& metrics,
+               RulesBoard* board, size_t slot)
+    : account_(std::move(account)),
+      config_(std::move(config)),
+      rules_(rules::RuleSet::Build({})),
+      own_board_(board ? nullptr : std::make_unique<RulesBoard>(1)),
+      board_(board ? board : own_board_.get()),
+      slot_(board ? slot : 0) {
   const std::string labels = PrometheusLabels({{"account", account_}, {"stream", config_.label}});
   metrics_.posts_delivered = metrics.AddCounter("sluice_stream_posts_delivered_total",
                                                 "Posts written to stream connections.", labels);
@@ -68,6 +74,11 @@ int Stream::ChannelFor(uint64_t post_id) const {
       return InOnePercentSample(post_id) ? 0 : -1;
   }
   return -1;
+}
+
+void Stream::SetRules(std::shared_ptr<const rules::RuleSet> rules) {
+  rules_.store(rules, std::memory_order_release);
+  board_->Set(slot_, std::move(rules));
 }
 
 Channel& Stream::ChannelOfPartition(int partition) {

@@ -5,13 +5,16 @@
 // The channels themselves belong to the network thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/metrics.h"
 #include "config/server_config.h"
+#include "rules/rule_set.h"
 #include "stream/channel.h"
+#include "stream/combined_rules.h"
 
 namespace sluice {
 
@@ -33,7 +36,10 @@ struct StreamMetrics {
 
 class Stream {
  public:
-  Stream(std::string account, StreamConfig config, MetricsRegistry& metrics);
+  // `board` (the registry's) receives this stream's rules as slot `slot`; without one the
+  // stream keeps a board of its own (tests of a lone stream).
+  Stream(std::string account, StreamConfig config, MetricsRegistry& metrics,
+         RulesBoard* board = nullptr, size_t slot = 0);
   Stream(const Stream&) = delete;  // channels are referenced by their subscribers
   Stream& operator=(const Stream&) = delete;
 
@@ -53,11 +59,27 @@ class Stream {
 
   const StreamMetrics& metrics() const { return metrics_; }
 
+  // The stream's current rules (PowerTrack; never null, empty at first). Replaced whole by the
+  // Rules API when the rules change; SetRules also publishes the new CombinedRules, which the
+  // pipeline and replays load per batch or step, so a change reaches every connection at once
+  // and nothing waits for it. Thread safety: any thread.
+  std::shared_ptr<const rules::RuleSet> rules() const {
+    return rules_.load(std::memory_order_acquire);
+  }
+  void SetRules(std::shared_ptr<const rules::RuleSet> rules);
+  // Every stream's rules as matched (this stream's are slot rule_slot()).
+  std::shared_ptr<const CombinedRules> combined_rules() const { return board_->current(); }
+  size_t rule_slot() const { return slot_; }
+
  private:
   const std::string account_;
   const StreamConfig config_;
   std::vector<std::unique_ptr<Channel>> channels_;
   StreamMetrics metrics_;
+  std::atomic<std::shared_ptr<const rules::RuleSet>> rules_;
+  std::unique_ptr<RulesBoard> own_board_;  // only without the registry's
+  RulesBoard* board_;
+  size_t slot_;
 };
 
 }  // namespace sluice

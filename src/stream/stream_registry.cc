@@ -3,6 +3,11 @@
 namespace sluice {
 
 StreamRegistry::StreamRegistry(const ServerConfig& config, MetricsRegistry& metrics) {
+  size_t stream_count = 0;
+  for (const AccountConfig& account_config : config.accounts) {
+    stream_count += account_config.streams.size();
+  }
+  rules_board_ = std::make_unique<RulesBoard>(stream_count);
   for (const AccountConfig& account_config : config.accounts) {
     Account& account = accounts_[account_config.name];
     account.name = account_config.name;
@@ -12,7 +17,8 @@ StreamRegistry::StreamRegistry(const ServerConfig& config, MetricsRegistry& metr
       accounts_by_user_.emplace(user.name, &account);
     }
     for (const StreamConfig& stream_config : account_config.streams) {
-      streams_.push_back(std::make_unique<Stream>(account_config.name, stream_config, metrics));
+      streams_.push_back(std::make_unique<Stream>(account_config.name, stream_config, metrics,
+                                                  rules_board_.get(), streams_.size()));
       account.streams[stream_config.label] = streams_.back().get();
     }
   }

@@ -40,10 +40,13 @@ class StreamRegistry {
   Account* AccountByOrdinal(int ordinal);
 
   const std::vector<std::unique_ptr<Stream>>& streams() const { return streams_; }
+  // Every stream's rules, combined; stream i of streams() is slot i.
+  std::shared_ptr<const CombinedRules> combined_rules() const { return rules_board_->current(); }
 
  private:
   std::map<std::string, Account, std::less<>> accounts_;
   std::multimap<std::string, Account*, std::less<>> accounts_by_user_;
+  std::unique_ptr<RulesBoard> rules_board_;  // before the streams that point to it
   std::vector<std::unique_ptr<Stream>> streams_;
   std::vector<Account*> account_order_;
 };

@@ -51,6 +51,8 @@ std::string ConfigToml(const TestServerOptions& o, const std::filesystem::path& 
   t << "[[accounts]]\nname = \"other\"\n"
     << "[[accounts.users]]\nname = \"bob\"\npassword_hash = \"" << Hash("hunter2") << "\"\n";
   stream("prod", "powertrack", false);
+  stream("capped", "powertrack", false);
+  t << "max_rules = 3\n";
   t << o.extra_toml;
   return t.str();
 }

@@ -35,7 +35,7 @@ struct TestServerOptions {
 //   acme  (user alice / secret): prod (powertrack), decahose (decahose), sample (sample),
 //         gz (decahose, require_gzip = true), nobf (decahose, backfill = false, recovery window
 //         1 h); every other stream does not require gzip.
-//   other (user bob / hunter2):  prod (powertrack)
+//   other (user bob / hunter2):  prod (powertrack), capped (powertrack, max_rules = 3)
 //   ingest user: ingest / ingest
 class TestServer {
  public:

@@ -1,0 +1,606 @@
+#include "rules/rule_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <unordered_set>
+
+#include "base/snowflake.h"
+#include "rules/rule_parser.h"
+
+namespace sluice::rules {
+namespace {
+
+// The rule log (docs/rules-api.md, "Durability"):
+//   header: [magic 8 "SLUICERL"][version u32 = 1]
+//   record: [crc32c u32][length u32][type u8][payload: length bytes]
+// the crc covering length, type and payload; integers little-endian.
+//   kAdd:       [id u64][created_at_ms i64][value_len u32][value][has_tag u8][tag_len u32][tag]
+//   kDelete:    [id u64]
+//   kHighWater: [id u64] (the largest id ever minted; written first in a snapshot, so that
+//               ids of deleted rules are never minted again after compaction)
+constexpr std::string_view kMagic = "SLUICERL";
+constexpr uint32_t kVersion = 1;
+constexpr size_t kHeaderSize = 12;
+constexpr size_t kRecordHeaderSize = 9;
+constexpr uint32_t kMaxPayload = 64 << 10;  // far above a 2,048-character rule and its tag
+enum RecordType : uint8_t { kAdd = 1, kDelete = 2, kHighWater = 3 };
+
+// CRC-32C (Castagnoli), bytewise: the rule log is small and written per request, so a table
+// is fast enough and keeps the rules library free of the archive's ISA-L dependency.
+uint32_t Crc32c(std::string_view data) {
+  static const std::array<uint32_t, 256> table = [] {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+      t[i] = c;
+    }
+    return t;
+  }();
+  uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char byte : data) crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8);
+  return crc ^ 0xFFFFFFFFu;
+}
+
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>(v >> (8 * i));
+}
+void PutU64(std::string& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+}
+uint64_t GetLe(const char* p, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+void AppendRecord(std::string& out, RecordType type, std::string_view payload) {
+  const size_t start = out.size();
+  PutU32(out, 0);  // crc, filled below
+  PutU32(out, static_cast<uint32_t>(payload.size()));
+  out += static_cast<char>(type);
+  out += payload;
+  const uint32_t crc = Crc32c(std::string_view(out).substr(start + 4));
+  for (int i = 0; i < 4; ++i) out[start + i] = static_cast<char>(crc >> (8 * i));
+}
+
+void AppendAdd(std::string& out, const RuleRecord& rule) {
+  std::string payload;
+  PutU64(payload, rule.id);
+  PutU64(payload, static_cast<uint64_t>(rule.created_at_ms));
+  PutU32(payload, static_cast<uint32_t>(rule.value.size()));
+  payload += rule.value;
+  payload += static_cast<char>(rule.tag ? 1 : 0);
+  PutU32(payload, static_cast<uint32_t>(rule.tag ? rule.tag->size() : 0));
+  if (rule.tag) payload += *rule.tag;
+  AppendRecord(out, kAdd, payload);
+}
+
+void AppendId(std::string& out, RecordType type, uint64_t id) {
+  std::string payload;
+  PutU64(payload, id);
+  AppendRecord(out, type, payload);
+}
+
+std::string Header() {
+  std::string header(kMagic);
+  PutU32(header, kVersion);
+  return header;
+}
+
+// Decodes a kAdd payload; false if it is malformed.
+bool DecodeAdd(std::string_view p, RuleRecord* rule) {
+  if (p.size() < 20) return false;
+  rule->id = GetLe(p.data(), 8);
+  rule->created_at_ms = static_cast<int64_t>(GetLe(p.data() + 8, 8));
+  const uint64_t value_len = GetLe(p.data() + 16, 4);
+  p.remove_prefix(20);
+  if (p.size() < value_len + 5) return false;
+  rule->value.assign(p.substr(0, value_len));
+  p.remove_prefix(value_len);
+  const bool has_tag = p[0] != 0;
+  const uint64_t tag_len = GetLe(p.data() + 1, 4);
+  p.remove_prefix(5);
+  if (p.size() != tag_len || (!has_tag && tag_len != 0)) return false;
+  if (has_tag) rule->tag = std::string(p);
+  return true;
+}
+
+Status Errno(std::string_view what, const std::filesystem::path& path) {
+  return Status::IoError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+}
+
+Status WriteAll(int fd, std::string_view data, const std::filesystem::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno("write", path);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+Status SyncDir(const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Errno("open", dir);
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : Errno("fsync", dir);
+}
+
+// The file's bytes, or nullopt when it does not exist.
+Result<std::optional<std::string>> ReadWholeFile(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return Errno("open", path);
+  }
+  std::string bytes;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Status s = Errno("read", path);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    bytes.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return std::optional<std::string>(std::move(bytes));
+}
+
+// Replaces `path` with `bytes` atomically and durably: tmp, fdatasync, rename, directory fsync.
+Status WriteFileDurably(const std::filesystem::path& path, std::string_view bytes) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Errno("open", tmp);
+  Status s = WriteAll(fd, bytes, tmp);
+  if (s.ok() && ::fdatasync(fd) != 0) s = Errno("fdatasync", tmp);
+  ::close(fd);
+  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = Errno("rename", tmp);
+  if (!s.ok()) {
+    ::unlink(tmp.c_str());
+    return s;
+  }
+  return SyncDir(path.parent_path());
+}
+
+// A rule that is valid to add: its tag fits and its value parses.
+Status CheckRule(const RuleInput& rule) {
+  if (rule.tag) SLUICE_RETURN_IF_ERROR(ValidateTag(*rule.tag));
+  Result<Rule> parsed = ParseRule(rule.value);
+  return parsed.ok() ? Status::Ok() : parsed.status();
+}
+
+}  // namespace
+
+// The log opened for appending. A failed write or sync leaves its state unknown: the store
+// poisons itself and never writes to it again.
+class RuleStore::LogFile {
+ public:
+  static Result<std::unique_ptr<LogFile>> Open(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return Errno("open", path);
+    return std::unique_ptr<LogFile>(new LogFile(fd, path));
+  }
+  ~LogFile() { ::close(fd_); }
+  LogFile(const LogFile&) = delete;  // owns a descriptor
+  LogFile& operator=(const LogFile&) = delete;
+
+  Status AppendAndSync(std::string_view bytes) {
+    SLUICE_RETURN_IF_ERROR(WriteAll(fd_, bytes, path_));
+    if (::fdatasync(fd_) != 0) return Errno("fdatasync", path_);
+    return Status::Ok();
+  }
+
+ private:
+  LogFile(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+  int fd_;
+  std::filesystem::path path_;
+};
+
+std::string RuleStoreOpenReport::Summary() const {
+  std::string s = std::to_string(live_rules) + " rules from " + std::to_string(records_replayed) +
+                  " log records";
+  if (truncated_bytes > 0) {
+    s += "; cut " + std::to_string(truncated_bytes) + " bytes off the end (" + truncation_reason +
+         ")";
+  }
+  if (compacted) s += "; compacted";
+  return s;
+}
+
+Result<std::unique_ptr<RuleStore>> RuleStore::Open(RuleStoreOptions options,
+                                                   RuleStoreOpenReport* report) {
+  RuleStoreOpenReport local_report;
+  if (!report) report = &local_report;
+  *report = {};
+  const std::filesystem::path& path = options.log_path;
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  if (ec) return Status::IoError("create " + path.parent_path().string() + ": " + ec.message());
+
+  Result<std::optional<std::string>> read = ReadWholeFile(path);
+  if (!read.ok()) return read.status();
+  std::string bytes = read->value_or(std::string());
+  bool rewrite = false;  // the header itself is missing or torn
+  if (bytes.size() < kHeaderSize) {
+    if (std::string_view(Header()).substr(0, bytes.size()) != bytes) {
+      return Status::Corruption(path.string() + " is not a rule log (bad header)");
+    }
+    report->truncated_bytes = bytes.size();
+    if (!bytes.empty()) report->truncation_reason = "torn header";
+    rewrite = true;
+    bytes.clear();
+  } else if (std::string_view(bytes).substr(0, kHeaderSize) != Header()) {
+    return Status::Corruption(path.string() + " is not a rule log of version 1 (bad header)");
+  }
+
+  // Replay: the live records by id, the tail cut at the first record that is torn, fails its
+  // crc, or contradicts the records before it.
+  std::map<uint64_t, RuleRecord> live;
+  std::unordered_map<std::string, uint64_t> id_of_value;
+  uint64_t last_id = 0;     // of the adds: they come in ascending id order
+  uint64_t high_water = 0;  // of kHighWater records
+  size_t offset = rewrite ? 0 : kHeaderSize;
+  size_t records = 0;
+  std::string problem;
+  while (offset < bytes.size()) {
+    const std::string_view rest = std::string_view(bytes).substr(offset);
+    if (rest.size() < kRecordHeaderSize) {
+      problem = "torn record header";
+      break;
+    }
+    const uint32_t length = static_cast<uint32_t>(GetLe(rest.data() + 4, 4));
+    if (length > kMaxPayload) {
+      problem = "bad record length";
+      break;
+    }
+    if (rest.size() < kRecordHeaderSize + length) {
+      problem = "torn record";
+      break;
+    }
+    if (Crc32c(rest.substr(4, 5 + length)) != static_cast<uint32_t>(GetLe(rest.data(), 4))) {
+      problem = "crc mismatch";
+      break;
+    }
+    const auto type = static_cast<uint8_t>(rest[8]);
+    const std::string_view payload = rest.substr(kRecordHeaderSize, length);
+    if (type == kAdd) {
+      RuleRecord rule;
+      if (!DecodeAdd(payload, &rule) || rule.id <= last_id || id_of_value.count(rule.value)) {
+        problem = "bad add record";
+        break;
+      }
+      last_id = rule.id;
+      id_of_value.emplace(rule.value, rule.id);
+      live.emplace(rule.id, std::move(rule));
+    } else if ((type == kDelete || type == kHighWater) && length == 8) {
+      const uint64_t id = GetLe(payload.data(), 8);
+      if (type == kHighWater) {
+        high_water = std::max(high_water, id);
+      } else {
+        auto it = live.find(id);
+        if (it == live.end()) {
+          problem = "delete of a rule not in the log";
+          break;
+        }
+        id_of_value.erase(it->second.value);
+        live.erase(it);
+      }
+    } else {
+      problem = "unknown record type";
+      break;
+    }
+    offset += kRecordHeaderSize + length;
+    ++records;
+  }
+  if (!problem.empty()) {
+    report->truncated_bytes = bytes.size() - offset;
+    report->truncation_reason = problem + " at offset " + std::to_string(offset);
+    if (::truncate(path.c_str(), static_cast<off_t>(offset)) != 0) return Errno("truncate", path);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Errno("open", path);
+    const int rc = ::fdatasync(fd);
+    ::close(fd);
+    if (rc != 0) return Errno("fdatasync", path);
+  }
+  if (rewrite) SLUICE_RETURN_IF_ERROR(WriteFileDurably(path, Header()));
+
+  Result<std::unique_ptr<LogFile>> log = LogFile::Open(path);
+  if (!log.ok()) return log.status();
+  std::unique_ptr<RuleStore> store(new RuleStore(std::move(options), std::move(*log)));
+  store->last_id_ = std::max(last_id, high_water);
+  store->log_records_ = records;
+  store->rules_.reserve(live.size());
+  for (auto& [id, rule] : live) {
+    Result<std::shared_ptr<const CompiledRule>> compiled = CompiledRule::Compile(std::move(rule));
+    if (!compiled.ok()) {
+      return Status::Corruption("rule " + std::to_string(id) + " in " + path.string() +
+                                " no longer compiles: " + compiled.status().message());
+    }
+    store->id_of_value_.emplace((*compiled)->record().value, id);
+    store->rules_.push_back(std::move(*compiled));
+  }
+  store->Rebuild();
+  report->records_replayed = records;
+  report->live_rules = store->rules_.size();
+  const size_t before = store->log_records_;
+  SLUICE_RETURN_IF_ERROR(store->MaybeCompact());
+  report->compacted = store->log_records_ != before;
+  return store;
+}
+
+RuleStore::RuleStore(RuleStoreOptions options, std::unique_ptr<LogFile> log)
+    : options_(std::move(options)), log_(std::move(log)) {}
+
+RuleStore::~RuleStore() = default;
+
+uint64_t RuleStore::NextId() {
+  const int64_t now = std::max(options_.clock->NowMs(), kTwitterEpochMs);
+  last_id_ = std::max(MakeSnowflake(now, 0, 0), last_id_ + 1);
+  return last_id_;
+}
+
+Status RuleStore::Persist(std::string_view records, size_t count) {
+  if (!poisoned_.ok()) {
+    return Status::FailedPrecondition("the rule log failed earlier (" + poisoned_.message() +
+                                      "); restart the server to reopen it");
+  }
+  if (Status s = log_->AppendAndSync(records); !s.ok()) {
+    poisoned_ = s;
+    return s;
+  }
+  log_records_ += count;
+  return Status::Ok();
+}
+
+void RuleStore::Rebuild() { current_ = RuleSet::Build(rules_); }
+
+Status RuleStore::MaybeCompact() {
+  if (log_records_ <= options_.compaction_factor * rules_.size() + options_.compaction_slack) {
+    return Status::Ok();
+  }
+  std::string snapshot = Header();
+  AppendId(snapshot, kHighWater, last_id_);
+  for (const auto& rule : rules_) AppendAdd(snapshot, rule->record());
+  // Until the rename the old log stays whole and in use: a failure there changes nothing.
+  if (Status s = WriteFileDurably(options_.log_path, snapshot); !s.ok()) {
+    poisoned_ = s;
+    return s;
+  }
+  Result<std::unique_ptr<LogFile>> log = LogFile::Open(options_.log_path);
+  if (!log.ok()) {
+    poisoned_ = log.status();
+    return log.status();
+  }
+  log_ = std::move(*log);
+  log_records_ = rules_.size() + 1;
+  return Status::Ok();
+}
+
+const std::shared_ptr<const CompiledRule>* RuleStore::FindById(uint64_t id) const {
+  auto it = std::lower_bound(
+      rules_.begin(), rules_.end(), id,
+      [](const std::shared_ptr<const CompiledRule>& r, uint64_t v) { return r->record().id < v; });
+  return it != rules_.end() && (*it)->record().id == id ? &*it : nullptr;
+}
+
+Result<AddRulesResult> RuleStore::Add(const std::vector<RuleInput>& inputs) {
+  AddRulesResult result;
+  result.detail.resize(inputs.size());
+  std::vector<std::shared_ptr<const CompiledRule>> fresh;
+  std::unordered_map<std::string_view, size_t> first_in_request;
+  const int64_t now = options_.clock->NowMs();
+  bool any_invalid = false;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const RuleInput& input = inputs[i];
+    RuleOutcome& outcome = result.detail[i];
+    outcome.rule.value = input.value;
+    outcome.rule.tag = input.tag;
+    if (auto it = id_of_value_.find(input.value); it != id_of_value_.end()) {
+      outcome.rule = (*FindById(it->second))->record();
+      outcome.has_id = true;
+      outcome.message = kDuplicateRuleMessage;
+      continue;
+    }
+    if (auto [it, inserted] = first_in_request.emplace(input.value, i); !inserted) {
+      const RuleOutcome& first = result.detail[it->second];
+      if (!first.ok) {
+        outcome.message = first.message;
+        any_invalid = true;
+      } else {
+        outcome.rule = first.rule;
+        outcome.has_id = true;
+        outcome.message = kDuplicateRuleMessage;
+      }
+      continue;
+    }
+    if (input.tag) {
+      if (Status s = ValidateTag(*input.tag); !s.ok()) {
+        outcome.message = s.message();
+        any_invalid = true;
+        continue;
+      }
+    }
+    RuleRecord record{NextId(), input.value, input.tag, now};
+    Result<std::shared_ptr<const CompiledRule>> compiled = CompiledRule::Compile(record);
+    if (!compiled.ok()) {
+      outcome.message = compiled.status().message();
+      any_invalid = true;
+      continue;
+    }
+    outcome.rule = std::move(record);
+    outcome.has_id = true;
+    outcome.ok = true;
+    fresh.push_back(std::move(*compiled));
+  }
+
+  if (any_invalid) {
+    for (RuleOutcome& outcome : result.detail) {
+      if (outcome.ok) {  // valid, but refused with the others: its id was never real
+        outcome.ok = false;
+        outcome.has_id = false;
+      } else if (outcome.has_id && outcome.message == kDuplicateRuleMessage &&
+                 !id_of_value_.count(outcome.rule.value)) {
+        outcome.has_id = false;  // a duplicate of a refused rule of this request
+      }
+    }
+    result.not_created = static_cast<int>(inputs.size());
+    return result;
+  }
+  if (rules_.size() + fresh.size() > options_.max_rules) {
+    return Status::ResourceExhausted(
+        "Adding these " + std::to_string(fresh.size()) + " rules would bring this stream to " +
+        std::to_string(rules_.size() + fresh.size()) + " rules, over its limit of " +
+        std::to_string(options_.max_rules) + "; nothing of this request was applied.");
+  }
+  result.applied = true;
+  result.created = static_cast<int>(fresh.size());
+  result.not_created = static_cast<int>(inputs.size() - fresh.size());
+  if (fresh.empty()) return result;
+
+  std::string records;
+  for (const auto& rule : fresh) AppendAdd(records, rule->record());
+  SLUICE_RETURN_IF_ERROR(Persist(records, fresh.size()));
+  for (auto& rule : fresh) {
+    id_of_value_.emplace(rule->record().value, rule->record().id);
+    rules_.push_back(std::move(rule));
+  }
+  Rebuild();
+  (void)MaybeCompact();  // the adds are durable; a failed compaction only poisons later writes
+  return result;
+}
+
+Result<DeleteRulesResult> RuleStore::DeleteByValues(const std::vector<std::string>& values) {
+  DeleteRulesResult result;
+  result.detail.resize(values.size());
+  std::vector<size_t> dead;
+  std::unordered_set<uint64_t> deleted_ids;
+  std::string records;
+  for (size_t i = 0; i < values.size(); ++i) {
+    RuleOutcome& outcome = result.detail[i];
+    outcome.rule.value = values[i];
+    auto it = id_of_value_.find(values[i]);
+    if (it == id_of_value_.end() || !deleted_ids.insert(it->second).second) {
+      outcome.message = kMissingRuleMessage;
+      continue;
+    }
+    const auto* rule = FindById(it->second);
+    outcome.rule = (*rule)->record();
+    outcome.has_id = true;
+    outcome.ok = true;
+    dead.push_back(static_cast<size_t>(rule - rules_.data()));
+    AppendId(records, kDelete, it->second);
+  }
+  result.deleted = static_cast<int>(dead.size());
+  result.not_deleted = static_cast<int>(values.size() - dead.size());
+  if (dead.empty()) return result;
+  SLUICE_RETURN_IF_ERROR(Persist(records, dead.size()));
+  RemoveRules(std::move(dead));
+  return result;
+}
+
+Result<DeleteRulesResult> RuleStore::DeleteByIds(const std::vector<uint64_t>& ids) {
+  DeleteRulesResult result;
+  result.detail.resize(ids.size());
+  std::vector<size_t> dead;
+  std::unordered_set<uint64_t> deleted_ids;
+  std::string records;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    RuleOutcome& outcome = result.detail[i];
+    outcome.rule.id = ids[i];
+    outcome.has_id = true;
+    const auto* rule = FindById(ids[i]);
+    if (!rule || !deleted_ids.insert(ids[i]).second) {
+      outcome.has_value = false;
+      outcome.message = kMissingRuleMessage;
+      continue;
+    }
+    outcome.rule = (*rule)->record();
+    outcome.ok = true;
+    dead.push_back(static_cast<size_t>(rule - rules_.data()));
+    AppendId(records, kDelete, ids[i]);
+  }
+  result.deleted = static_cast<int>(dead.size());
+  result.not_deleted = static_cast<int>(ids.size() - dead.size());
+  if (dead.empty()) return result;
+  SLUICE_RETURN_IF_ERROR(Persist(records, dead.size()));
+  RemoveRules(std::move(dead));
+  return result;
+}
+
+void RuleStore::RemoveRules(std::vector<size_t> dead) {
+  std::sort(dead.begin(), dead.end());
+  size_t next_dead = 0;
+  size_t kept = 0;
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    if (next_dead < dead.size() && dead[next_dead] == i) {
+      id_of_value_.erase(rules_[i]->record().value);
+      ++next_dead;
+      continue;
+    }
+    if (kept != i) rules_[kept] = std::move(rules_[i]);
+    ++kept;
+  }
+  rules_.resize(kept);
+  Rebuild();
+  (void)MaybeCompact();  // the deletes are durable; a failed compaction poisons later writes
+}
+
+ValidateRulesResult RuleStore::Validate(const std::vector<RuleInput>& rules) {
+  ValidateRulesResult result;
+  result.detail.reserve(rules.size());
+  for (const RuleInput& input : rules) {
+    RuleOutcome outcome;
+    outcome.rule.value = input.value;
+    outcome.rule.tag = input.tag;
+    if (Status s = CheckRule(input); !s.ok()) {
+      outcome.message = s.message();
+      ++result.not_valid;
+    } else {
+      outcome.ok = true;
+      ++result.valid;
+    }
+    result.detail.push_back(std::move(outcome));
+  }
+  return result;
+}
+
+std::vector<RuleRecord> RuleStore::List() const {
+  std::vector<RuleRecord> out;
+  out.reserve(rules_.size());
+  for (const auto& rule : rules_) out.push_back(rule->record());
+  return out;
+}
+
+std::vector<RuleRecord> RuleStore::Get(const std::vector<uint64_t>& ids) const {
+  std::vector<RuleRecord> out;
+  std::unordered_set<uint64_t> seen;
+  for (uint64_t id : ids) {
+    if (!seen.insert(id).second) continue;
+    if (const auto* rule = FindById(id)) out.push_back((*rule)->record());
+  }
+  return out;
+}
+
+std::optional<RuleRecord> RuleStore::Get(uint64_t id) const {
+  const auto* rule = FindById(id);
+  if (!rule) return std::nullopt;
+  return (*rule)->record();
+}
+
+}  // namespace sluice::rules
