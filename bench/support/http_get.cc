@@ -32,16 +32,12 @@ Result<UniqueFd> ConnectLoopback(uint16_t port, std::chrono::milliseconds timeou
   return fd;
 }
 
-Result<std::string> HttpGet(uint16_t port, std::string_view target,
-                            std::chrono::milliseconds timeout) {
-  Result<UniqueFd> connected = ConnectLoopback(port, timeout);
-  if (!connected.ok()) return connected.status();
-  UniqueFd fd = std::move(connected).value();
-  const std::string request =
-      "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-  if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(request.size())) {
-    return Status::IoError(std::string("send: ") + std::strerror(errno));
+Result<std::string> Exchange(const UniqueFd& fd, std::string_view request, std::string_view what) {
+  for (size_t sent = 0; sent < request.size();) {
+    const ssize_t n = ::send(fd.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::IoError(std::string(what) + ": send: " + std::strerror(errno));
+    sent += static_cast<size_t>(n);
   }
   std::string response;
   char buffer[64 * 1024];
@@ -50,11 +46,24 @@ Result<std::string> HttpGet(uint16_t port, std::string_view target,
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::IoError("GET " + std::string(target) + ": " + std::strerror(errno));
+      return Status::IoError(std::string(what) + ": " + std::strerror(errno));
     }
     response.append(buffer, static_cast<size_t>(n));
     if (response.size() > (64u << 20)) return Status::Internal("response over 64 MiB");
   }
+  return response;
+}
+
+Result<std::string> HttpGet(uint16_t port, std::string_view target,
+                            std::chrono::milliseconds timeout) {
+  Result<UniqueFd> connected = ConnectLoopback(port, timeout);
+  if (!connected.ok()) return connected.status();
+  UniqueFd fd = std::move(connected).value();
+  const std::string request =
+      "GET " + std::string(target) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  Result<std::string> exchanged = Exchange(fd, request, "GET " + std::string(target));
+  if (!exchanged.ok()) return exchanged.status();
+  const std::string& response = *exchanged;
   const size_t head_end = response.find("\r\n\r\n");
   if (head_end == std::string::npos || response.compare(0, 12, "HTTP/1.1 200") != 0) {
     return Status::Internal("GET " + std::string(target) + ": " + response.substr(0, 200));

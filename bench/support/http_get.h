@@ -15,6 +15,10 @@ namespace sluice::bench {
 // Errors: IoError.
 Result<UniqueFd> ConnectLoopback(uint16_t port, std::chrono::milliseconds timeout);
 
+// Sends all of `request` on `fd` and reads the response until the peer closes (at most 64 MiB).
+// `what` names the request in errors. Errors: IoError, Internal (too large).
+Result<std::string> Exchange(const UniqueFd& fd, std::string_view request, std::string_view what);
+
 // The body of `GET target` on 127.0.0.1:port; the connection is closed by the request.
 // Errors: IoError for socket failures or a timeout; Internal for a status other than 200.
 Result<std::string> HttpGet(uint16_t port, std::string_view target,

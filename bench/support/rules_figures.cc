@@ -97,23 +97,9 @@ Result<HttpAnswer> HttpPost(uint16_t port, const std::string& target, const std:
       "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
       "\r\nConnection: close\r\n\r\n";
   request += body;
-  for (size_t sent = 0; sent < request.size();) {
-    const ssize_t n = ::send(fd.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::IoError("POST " + target + ": " + std::strerror(errno));
-    sent += static_cast<size_t>(n);
-  }
-  std::string response;
-  char buffer[64 * 1024];
-  for (;;) {
-    const ssize_t n = ::recv(fd.get(), buffer, sizeof buffer, 0);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError("POST " + target + ": " + std::strerror(errno));
-    }
-    response.append(buffer, static_cast<size_t>(n));
-  }
+  Result<std::string> exchanged = Exchange(fd, request, "POST " + target);
+  if (!exchanged.ok()) return exchanged.status();
+  const std::string& response = *exchanged;
   const size_t head_end = response.find("\r\n\r\n");
   if (head_end == std::string::npos || response.compare(0, 9, "HTTP/1.1 ") != 0) {
     return Status::IoError("POST " + target + ": no response head: " + response.substr(0, 200));

@@ -18,7 +18,7 @@
 #include "http/rules_handler.h"
 #include "http/server.h"
 #include "ingest/generator_source.h"
-#include "rules/rule_store.h"
+#include "stream/rule_store.h"
 #include "stream/archive_frontier.h"
 #include "stream/pipeline.h"
 #include "stream/stream_registry.h"

@@ -11,7 +11,7 @@
 #include "base/metrics.h"
 #include "http/responses.h"
 #include "http/route.h"
-#include "rules/rule_store.h"
+#include "stream/rule_store.h"
 
 namespace sluice {
 

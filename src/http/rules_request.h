@@ -10,7 +10,7 @@
 
 #include "base/status.h"
 #include "rules/rule_set.h"
-#include "rules/rule_store.h"
+#include "stream/rule_store.h"
 
 namespace sluice {
 

@@ -311,12 +311,4 @@ std::optional<std::vector<FilteredAnchor>> RuleFilteredAnchors(const Rule& rule)
   return unique;
 }
 
-std::optional<std::vector<uint64_t>> RuleAnchors(const Rule& rule) {
-  std::optional<AnchorSet> anchors = NodeAnchor(rule.root);
-  if (!anchors) return std::nullopt;
-  std::sort(anchors->keys.begin(), anchors->keys.end());
-  anchors->keys.erase(std::unique(anchors->keys.begin(), anchors->keys.end()), anchors->keys.end());
-  return std::move(anchors->keys);
-}
-
 }  // namespace sluice::rules

@@ -10,11 +10,6 @@
 
 namespace sluice::rules {
 
-// Keys such that every post `rule` matches has at least one of them (a term gives its most
-// selective key; AND the cheapest child set; OR the union; negations none). nullopt: no such
-// set (the rule must be checked against every post). Empty: the rule can never match.
-std::optional<std::vector<uint64_t>> RuleAnchors(const Rule& rule);
-
 // An anchor key with the prefilter of the path through the rule that leads to it: up to two
 // clauses of one or two keys each (PrefilterBit positions, 16 bits each: clause one in the low
 // 32 bits, its alternatives in the low and high half; 0 = none) that every post matching the rule
@@ -26,8 +21,11 @@ struct FilteredAnchor {
   uint64_t prefilter;
 };
 
-// The anchors of RuleAnchors (the same keys), each with its prefilter; a key reached on two
-// paths gets no prefilter (either path may be the one that matches).
+// Keys such that every post `rule` matches has at least one of them (a term gives its most
+// selective key; AND the cheapest child's; OR the union; negations none), each with its
+// prefilter; a key reached on two paths gets no prefilter (either path may be the one that
+// matches). nullopt: no such set (the rule must be checked against every post). Empty: the
+// rule can never match.
 std::optional<std::vector<FilteredAnchor>> RuleFilteredAnchors(const Rule& rule);
 
 // The flag a has:/is: term tests; nullopt for other terms.

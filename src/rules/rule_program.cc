@@ -527,11 +527,10 @@ CompiledRule::Program::FirstIn CompiledRule::Program::FirstOf(Op op) {
 }
 
 size_t CompiledRule::Program::MemoryBytes() const {
-  size_t bytes = sizeof(*this) + code.capacity() * sizeof(Instr) +
-                 keys.capacity() * sizeof(KeyRef) + geo.capacity() * sizeof(double) +
-                 (text.capacity() > 15 ? text.capacity() + 1 : 0) +
-                 (anchors.capacity() + anchor_prefilters.capacity()) * sizeof(uint64_t) +
-                 literals.capacity() * sizeof(MatchLiteral);
+  size_t bytes =
+      sizeof(*this) + code.capacity() * sizeof(Instr) + keys.capacity() * sizeof(KeyRef) +
+      geo.capacity() * sizeof(double) + (text.capacity() > 15 ? text.capacity() + 1 : 0) +
+      anchors.capacity() * sizeof(FilteredAnchor) + literals.capacity() * sizeof(MatchLiteral);
   for (const MatchLiteral& l : literals)
     bytes += l.text.capacity() > 15 ? l.text.capacity() + 1 : 0;
   return bytes;
@@ -543,10 +542,7 @@ std::unique_ptr<CompiledRule::Program> CompileProgram(const Rule& rule) {
   std::optional<std::vector<FilteredAnchor>> anchors = RuleFilteredAnchors(rule);
   if (anchors) {
     program->anchored = true;
-    for (const FilteredAnchor& anchor : *anchors) {
-      program->anchors.push_back(anchor.key);
-      program->anchor_prefilters.push_back(anchor.prefilter);
-    }
+    program->anchors = std::move(*anchors);
   }
   program->code.shrink_to_fit();
   program->keys.shrink_to_fit();

@@ -16,6 +16,7 @@
 #include "post/post_view.h"
 #include "rules/match_keys.h"
 #include "rules/post_keys.h"
+#include "rules/rule_anchors.h"
 #include "rules/rule_ast.h"
 #include "rules/rule_set.h"
 
@@ -82,9 +83,7 @@ struct CompiledRule::Program {
   // Index keys: every post the rule matches has at least one. Meaningful when `anchored`; an
   // anchored rule with no keys can never match.
   bool anchored = false;
-  std::vector<uint64_t> anchors;
-  // anchor_prefilters[i]: the prefilter of anchors[i] (rule_anchors.h, FilteredAnchor).
-  std::vector<uint64_t> anchor_prefilters;
+  std::vector<FilteredAnchor> anchors;
   std::vector<MatchLiteral> literals;
 
   size_t MemoryBytes() const;

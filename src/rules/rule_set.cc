@@ -181,9 +181,9 @@ void RuleSet::BuildIndex() const {
       index.always.push_back({static_cast<uint32_t>(r), index.Append(program, always_code)});
     } else {
       const Index::Posting posting{static_cast<uint32_t>(r), index.Append(program, index.code)};
-      for (size_t a = 0; a < program.anchors.size(); ++a) {
-        filed.push_back({program.anchors[a], posting});
-        filed.back().posting.prefilter = program.anchor_prefilters[a];
+      for (const FilteredAnchor& anchor : program.anchors) {
+        filed.push_back({anchor.key, posting});
+        filed.back().posting.prefilter = anchor.prefilter;
       }
     }
     for (const MatchLiteral& literal : program.literals) {

@@ -8,7 +8,6 @@ Stream::Stream(std::string account, StreamConfig config, MetricsRegistry& metric
                RulesBoard* board, size_t slot)
     : account_(std::move(account)),
       config_(std::move(config)),
-      rules_(rules::RuleSet::Build({})),
       own_board_(board ? nullptr : std::make_unique<RulesBoard>(1)),
       board_(board ? board : own_board_.get()),
       slot_(board ? slot : 0) {
@@ -74,11 +73,6 @@ int Stream::ChannelFor(uint64_t post_id) const {
       return InOnePercentSample(post_id) ? 0 : -1;
   }
   return -1;
-}
-
-void Stream::SetRules(std::shared_ptr<const rules::RuleSet> rules) {
-  rules_.store(rules, std::memory_order_release);
-  board_->Set(slot_, std::move(rules));
 }
 
 Channel& Stream::ChannelOfPartition(int partition) {

@@ -5,7 +5,6 @@
 // The channels themselves belong to the network thread.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,15 +58,13 @@ class Stream {
 
   const StreamMetrics& metrics() const { return metrics_; }
 
-  // The stream's current rules (PowerTrack; never null, empty at first). Replaced whole by the
-  // Rules API when the rules change; SetRules also publishes the new CombinedRules, which the
-  // pipeline and replays load per batch or step, so a change reaches every connection at once
-  // and nothing waits for it. Thread safety: any thread.
-  std::shared_ptr<const rules::RuleSet> rules() const {
-    return rules_.load(std::memory_order_acquire);
+  // Replaces the stream's rules (PowerTrack; none at first) and publishes the new
+  // CombinedRules, which the pipeline and replays load per batch or step, so a change reaches
+  // every connection at once and nothing waits for it. Thread safety: any thread.
+  void SetRules(std::shared_ptr<const rules::RuleSet> rules) {
+    board_->Set(slot_, std::move(rules));
   }
-  void SetRules(std::shared_ptr<const rules::RuleSet> rules);
-  // Every stream's rules as matched (this stream's are slot rule_slot()).
+  // Every stream's rules as matched (this stream's are slot_rules(rule_slot())).
   std::shared_ptr<const CombinedRules> combined_rules() const { return board_->current(); }
   size_t rule_slot() const { return slot_; }
 
@@ -76,7 +73,6 @@ class Stream {
   const StreamConfig config_;
   std::vector<std::unique_ptr<Channel>> channels_;
   StreamMetrics metrics_;
-  std::atomic<std::shared_ptr<const rules::RuleSet>> rules_;
   std::unique_ptr<RulesBoard> own_board_;  // only without the registry's
   RulesBoard* board_;
   size_t slot_;

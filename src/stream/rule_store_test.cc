@@ -1,4 +1,4 @@
-#include "rules/rule_store.h"
+#include "stream/rule_store.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

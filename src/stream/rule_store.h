@@ -6,6 +6,8 @@
 //
 // Rules live in memory, compiled, and in an append-only log file of CRC-framed records (add:
 // id, created_at, value, tag; delete: id), written and fdatasync'd before a mutation returns.
+// It lives in stream/, not rules/, because it is storage: it writes through the archive's file
+// layer (archive/file_system.h, durable_file.h, coding.h, crc.h), which rules/ may not use.
 // Open replays the log, cuts a torn or corrupt tail off (reporting what it cut) and compacts
 // the log into a snapshot when it holds far more records than live rules.
 //
@@ -26,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "archive/file_system.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "rules/rule_set.h"
@@ -83,7 +86,8 @@ struct RuleStoreOpenReport {
 };
 
 struct RuleStoreOptions {
-  std::filesystem::path log_path;  // its directory is created if missing
+  std::filesystem::path log_path;     // its directory is created if missing
+  archive::FileSystem* fs = nullptr;  // null: real files; must outlive the store
   size_t max_rules = kDefaultMaxRules;
   const Clock* clock = nullptr;  // REQUIRES: non-null; must outlive the store
   // The log is rewritten as a snapshot when it holds more than
@@ -133,8 +137,8 @@ class RuleStore {
   size_t log_records() const { return log_records_; }
 
  private:
-  class LogFile;
-  RuleStore(RuleStoreOptions options, std::unique_ptr<LogFile> log);
+  RuleStore(RuleStoreOptions options, std::unique_ptr<archive::FileSystem> owned_fs,
+            archive::FileSystem& fs, std::unique_ptr<archive::WritableFile> log);
 
   uint64_t NextId();
   // Appends `records` (already framed) and syncs; poisons the store on failure.
@@ -146,7 +150,11 @@ class RuleStore {
   const std::shared_ptr<const CompiledRule>* FindById(uint64_t id) const;
 
   RuleStoreOptions options_;
-  std::unique_ptr<LogFile> log_;
+  std::unique_ptr<archive::FileSystem> owned_fs_;  // when options.fs was null
+  archive::FileSystem& fs_;
+  // The log opened for appending. A failed write or sync leaves its state unknown: the store
+  // poisons itself and never writes to it again.
+  std::unique_ptr<archive::WritableFile> log_;
   Status poisoned_;
   // Ascending id: ids only grow, so appending keeps the order and lookups by id bisect.
   std::vector<std::shared_ptr<const CompiledRule>> rules_;

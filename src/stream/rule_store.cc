@@ -1,16 +1,12 @@
-#include "rules/rule_store.h"
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "stream/rule_store.h"
 
 #include <algorithm>
-#include <array>
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <unordered_set>
 
+#include "archive/coding.h"
+#include "archive/crc.h"
+#include "archive/durable_file.h"
 #include "base/snowflake.h"
 #include "rules/rule_parser.h"
 
@@ -19,7 +15,7 @@ namespace {
 
 // The rule log (docs/rules-api.md, "Durability"):
 //   header: [magic 8 "SLUICERL"][version u32 = 1]
-//   record: [crc32c u32][length u32][type u8][payload: length bytes]
+//   record: [crc32 u32][length u32][type u8][payload: length bytes]
 // the crc covering length, type and payload; integers little-endian.
 //   kAdd:       [id u64][created_at_ms i64][value_len u32][value][has_tag u8][tag_len u32][tag]
 //   kDelete:    [id u64]
@@ -32,34 +28,19 @@ constexpr size_t kRecordHeaderSize = 9;
 constexpr uint32_t kMaxPayload = 64 << 10;  // far above a 2,048-character rule and its tag
 enum RecordType : uint8_t { kAdd = 1, kDelete = 2, kHighWater = 3 };
 
-// CRC-32C (Castagnoli), bytewise: the rule log is small and written per request, so a table
-// is fast enough and keeps the rules library free of the archive's ISA-L dependency.
-uint32_t Crc32c(std::string_view data) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char byte : data) crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
-}
-
+// Little-endian, as archive/coding.h writes the archive's integers.
 void PutU32(std::string& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out += static_cast<char>(v >> (8 * i));
+  char bytes[4];
+  archive::EncodeFixed32(bytes, v);
+  out.append(bytes, sizeof bytes);
 }
 void PutU64(std::string& out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out += static_cast<char>(v >> (8 * i));
+  char bytes[8];
+  archive::EncodeFixed64(bytes, v);
+  out.append(bytes, sizeof bytes);
 }
-uint64_t GetLe(const char* p, int bytes) {
-  uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
+
+uint32_t Crc(std::string_view data) { return archive::Crc32(data.data(), data.size()); }
 
 void AppendRecord(std::string& out, RecordType type, std::string_view payload) {
   const size_t start = out.size();
@@ -67,8 +48,7 @@ void AppendRecord(std::string& out, RecordType type, std::string_view payload) {
   PutU32(out, static_cast<uint32_t>(payload.size()));
   out += static_cast<char>(type);
   out += payload;
-  const uint32_t crc = Crc32c(std::string_view(out).substr(start + 4));
-  for (int i = 0; i < 4; ++i) out[start + i] = static_cast<char>(crc >> (8 * i));
+  archive::EncodeFixed32(out.data() + start, Crc(std::string_view(out).substr(start + 4)));
 }
 
 void AppendAdd(std::string& out, const RuleRecord& rule) {
@@ -98,84 +78,40 @@ std::string Header() {
 // Decodes a kAdd payload; false if it is malformed.
 bool DecodeAdd(std::string_view p, RuleRecord* rule) {
   if (p.size() < 20) return false;
-  rule->id = GetLe(p.data(), 8);
-  rule->created_at_ms = static_cast<int64_t>(GetLe(p.data() + 8, 8));
-  const uint64_t value_len = GetLe(p.data() + 16, 4);
+  rule->id = archive::DecodeFixed64(p.data());
+  rule->created_at_ms = static_cast<int64_t>(archive::DecodeFixed64(p.data() + 8));
+  const uint64_t value_len = archive::DecodeFixed32(p.data() + 16);
   p.remove_prefix(20);
   if (p.size() < value_len + 5) return false;
   rule->value.assign(p.substr(0, value_len));
   p.remove_prefix(value_len);
   const bool has_tag = p[0] != 0;
-  const uint64_t tag_len = GetLe(p.data() + 1, 4);
+  const uint64_t tag_len = archive::DecodeFixed32(p.data() + 1);
   p.remove_prefix(5);
   if (p.size() != tag_len || (!has_tag && tag_len != 0)) return false;
   if (has_tag) rule->tag = std::string(p);
   return true;
 }
 
-Status Errno(std::string_view what, const std::filesystem::path& path) {
-  return Status::IoError(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
+// The file's bytes; empty when it does not exist.
+Result<std::string> ReadWholeFile(archive::FileSystem& fs, const std::filesystem::path& path) {
+  Result<std::unique_ptr<archive::RandomAccessFile>> file = fs.NewRandomAccessFile(path);
+  if (!file.ok()) {
+    if (file.status().code() == StatusCode::kNotFound) return std::string();
+    return file.status();
+  }
+  Result<uint64_t> size = (*file)->Size();
+  if (!size.ok()) return size.status();
+  std::string bytes(*size, '\0');
+  Result<size_t> read = (*file)->Read(0, bytes.size(), bytes.data());
+  if (!read.ok()) return read.status();
+  bytes.resize(*read);
+  return bytes;
 }
 
-Status WriteAll(int fd, std::string_view data, const std::filesystem::path& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Errno("write", path);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
-Status SyncDir(const std::filesystem::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Errno("open", dir);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : Errno("fsync", dir);
-}
-
-// The file's bytes, or nullopt when it does not exist.
-Result<std::optional<std::string>> ReadWholeFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::optional<std::string>();
-    return Errno("open", path);
-  }
-  std::string bytes;
-  char buffer[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      Status s = Errno("read", path);
-      ::close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    bytes.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return std::optional<std::string>(std::move(bytes));
-}
-
-// Replaces `path` with `bytes` atomically and durably: tmp, fdatasync, rename, directory fsync.
-Status WriteFileDurably(const std::filesystem::path& path, std::string_view bytes) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Errno("open", tmp);
-  Status s = WriteAll(fd, bytes, tmp);
-  if (s.ok() && ::fdatasync(fd) != 0) s = Errno("fdatasync", tmp);
-  ::close(fd);
-  if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) s = Errno("rename", tmp);
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return SyncDir(path.parent_path());
+Status WriteLogDurably(archive::FileSystem& fs, const std::filesystem::path& path,
+                       std::string_view bytes) {
+  return archive::WriteFileDurably(&fs, path.parent_path(), path.filename().string(), bytes);
 }
 
 // A rule that is valid to add: its tag fits and its value parses.
@@ -186,31 +122,6 @@ Status CheckRule(const RuleInput& rule) {
 }
 
 }  // namespace
-
-// The log opened for appending. A failed write or sync leaves its state unknown: the store
-// poisons itself and never writes to it again.
-class RuleStore::LogFile {
- public:
-  static Result<std::unique_ptr<LogFile>> Open(const std::filesystem::path& path) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return Errno("open", path);
-    return std::unique_ptr<LogFile>(new LogFile(fd, path));
-  }
-  ~LogFile() { ::close(fd_); }
-  LogFile(const LogFile&) = delete;  // owns a descriptor
-  LogFile& operator=(const LogFile&) = delete;
-
-  Status AppendAndSync(std::string_view bytes) {
-    SLUICE_RETURN_IF_ERROR(WriteAll(fd_, bytes, path_));
-    if (::fdatasync(fd_) != 0) return Errno("fdatasync", path_);
-    return Status::Ok();
-  }
-
- private:
-  LogFile(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
-  int fd_;
-  std::filesystem::path path_;
-};
 
 std::string RuleStoreOpenReport::Summary() const {
   std::string s = std::to_string(live_rules) + " rules from " + std::to_string(records_replayed) +
@@ -228,14 +139,14 @@ Result<std::unique_ptr<RuleStore>> RuleStore::Open(RuleStoreOptions options,
   RuleStoreOpenReport local_report;
   if (!report) report = &local_report;
   *report = {};
-  const std::filesystem::path& path = options.log_path;
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec) return Status::IoError("create " + path.parent_path().string() + ": " + ec.message());
+  std::unique_ptr<archive::FileSystem> owned_fs;
+  archive::FileSystem& fs = *archive::FileSystemOrPosix(options.fs, owned_fs);
+  const std::filesystem::path path = options.log_path;
+  SLUICE_RETURN_IF_ERROR(fs.CreateDirs(path.parent_path()));
 
-  Result<std::optional<std::string>> read = ReadWholeFile(path);
+  Result<std::string> read = ReadWholeFile(fs, path);
   if (!read.ok()) return read.status();
-  std::string bytes = read->value_or(std::string());
+  std::string bytes = std::move(*read);
   bool rewrite = false;  // the header itself is missing or torn
   if (bytes.size() < kHeaderSize) {
     if (std::string_view(Header()).substr(0, bytes.size()) != bytes) {
@@ -264,7 +175,7 @@ Result<std::unique_ptr<RuleStore>> RuleStore::Open(RuleStoreOptions options,
       problem = "torn record header";
       break;
     }
-    const uint32_t length = static_cast<uint32_t>(GetLe(rest.data() + 4, 4));
+    const uint32_t length = archive::DecodeFixed32(rest.data() + 4);
     if (length > kMaxPayload) {
       problem = "bad record length";
       break;
@@ -273,7 +184,7 @@ Result<std::unique_ptr<RuleStore>> RuleStore::Open(RuleStoreOptions options,
       problem = "torn record";
       break;
     }
-    if (Crc32c(rest.substr(4, 5 + length)) != static_cast<uint32_t>(GetLe(rest.data(), 4))) {
+    if (Crc(rest.substr(4, 5 + length)) != archive::DecodeFixed32(rest.data())) {
       problem = "crc mismatch";
       break;
     }
@@ -289,7 +200,7 @@ Result<std::unique_ptr<RuleStore>> RuleStore::Open(RuleStoreOptions options,
       id_of_value.emplace(rule.value, rule.id);
       live.emplace(rule.id, std::move(rule));
     } else if ((type == kDelete || type == kHighWater) && length == 8) {
-      const uint64_t id = GetLe(payload.data(), 8);
+      const uint64_t id = archive::DecodeFixed64(payload.data());
       if (type == kHighWater) {
         high_water = std::max(high_water, id);
       } else {
@@ -311,18 +222,18 @@ Result<std::unique_ptr<RuleStore>> RuleStore::Open(RuleStoreOptions options,
   if (!problem.empty()) {
     report->truncated_bytes = bytes.size() - offset;
     report->truncation_reason = problem + " at offset " + std::to_string(offset);
-    if (::truncate(path.c_str(), static_cast<off_t>(offset)) != 0) return Errno("truncate", path);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return Errno("open", path);
-    const int rc = ::fdatasync(fd);
-    ::close(fd);
-    if (rc != 0) return Errno("fdatasync", path);
+    Result<std::unique_ptr<archive::WritableFile>> file = fs.NewAppendableFile(path);
+    if (!file.ok()) return file.status();
+    SLUICE_RETURN_IF_ERROR((*file)->Truncate(offset));
+    SLUICE_RETURN_IF_ERROR((*file)->Sync());
+    SLUICE_RETURN_IF_ERROR((*file)->Close());
   }
-  if (rewrite) SLUICE_RETURN_IF_ERROR(WriteFileDurably(path, Header()));
+  if (rewrite) SLUICE_RETURN_IF_ERROR(WriteLogDurably(fs, path, Header()));
 
-  Result<std::unique_ptr<LogFile>> log = LogFile::Open(path);
+  Result<std::unique_ptr<archive::WritableFile>> log = fs.NewAppendableFile(path);
   if (!log.ok()) return log.status();
-  std::unique_ptr<RuleStore> store(new RuleStore(std::move(options), std::move(*log)));
+  std::unique_ptr<RuleStore> store(
+      new RuleStore(std::move(options), std::move(owned_fs), fs, std::move(*log)));
   store->last_id_ = std::max(last_id, high_water);
   store->log_records_ = records;
   store->rules_.reserve(live.size());
@@ -344,8 +255,9 @@ Result<std::unique_ptr<RuleStore>> RuleStore::Open(RuleStoreOptions options,
   return store;
 }
 
-RuleStore::RuleStore(RuleStoreOptions options, std::unique_ptr<LogFile> log)
-    : options_(std::move(options)), log_(std::move(log)) {}
+RuleStore::RuleStore(RuleStoreOptions options, std::unique_ptr<archive::FileSystem> owned_fs,
+                     archive::FileSystem& fs, std::unique_ptr<archive::WritableFile> log)
+    : options_(std::move(options)), owned_fs_(std::move(owned_fs)), fs_(fs), log_(std::move(log)) {}
 
 RuleStore::~RuleStore() = default;
 
@@ -360,7 +272,9 @@ Status RuleStore::Persist(std::string_view records, size_t count) {
     return Status::FailedPrecondition("the rule log failed earlier (" + poisoned_.message() +
                                       "); restart the server to reopen it");
   }
-  if (Status s = log_->AppendAndSync(records); !s.ok()) {
+  Status s = log_->Append(records);
+  if (s.ok()) s = log_->Sync();
+  if (!s.ok()) {
     poisoned_ = s;
     return s;
   }
@@ -378,11 +292,11 @@ Status RuleStore::MaybeCompact() {
   AppendId(snapshot, kHighWater, last_id_);
   for (const auto& rule : rules_) AppendAdd(snapshot, rule->record());
   // Until the rename the old log stays whole and in use: a failure there changes nothing.
-  if (Status s = WriteFileDurably(options_.log_path, snapshot); !s.ok()) {
+  if (Status s = WriteLogDurably(fs_, options_.log_path, snapshot); !s.ok()) {
     poisoned_ = s;
     return s;
   }
-  Result<std::unique_ptr<LogFile>> log = LogFile::Open(options_.log_path);
+  Result<std::unique_ptr<archive::WritableFile>> log = fs_.NewAppendableFile(options_.log_path);
   if (!log.ok()) {
     poisoned_ = log.status();
     return log.status();
