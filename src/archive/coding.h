@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace sluice::archive {
 
@@ -21,6 +22,19 @@ inline void EncodeFixed64(char* dst, uint64_t value) {
   } else {
     for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>(value >> (8 * i));
   }
+}
+
+// Appends the encoding to `out`.
+inline void PutFixed32(std::string& out, uint32_t value) {
+  char buf[4];
+  EncodeFixed32(buf, value);
+  out.append(buf, sizeof buf);
+}
+
+inline void PutFixed64(std::string& out, uint64_t value) {
+  char buf[8];
+  EncodeFixed64(buf, value);
+  out.append(buf, sizeof buf);
 }
 
 inline uint32_t DecodeFixed32(const char* src) {

@@ -28,24 +28,12 @@ constexpr size_t kRecordHeaderSize = 9;
 constexpr uint32_t kMaxPayload = 64 << 10;  // far above a 2,048-character rule and its tag
 enum RecordType : uint8_t { kAdd = 1, kDelete = 2, kHighWater = 3 };
 
-// Little-endian, as archive/coding.h writes the archive's integers.
-void PutU32(std::string& out, uint32_t v) {
-  char bytes[4];
-  archive::EncodeFixed32(bytes, v);
-  out.append(bytes, sizeof bytes);
-}
-void PutU64(std::string& out, uint64_t v) {
-  char bytes[8];
-  archive::EncodeFixed64(bytes, v);
-  out.append(bytes, sizeof bytes);
-}
-
 uint32_t Crc(std::string_view data) { return archive::Crc32(data.data(), data.size()); }
 
 void AppendRecord(std::string& out, RecordType type, std::string_view payload) {
   const size_t start = out.size();
-  PutU32(out, 0);  // crc, filled below
-  PutU32(out, static_cast<uint32_t>(payload.size()));
+  archive::PutFixed32(out, 0);  // crc, filled below
+  archive::PutFixed32(out, static_cast<uint32_t>(payload.size()));
   out += static_cast<char>(type);
   out += payload;
   archive::EncodeFixed32(out.data() + start, Crc(std::string_view(out).substr(start + 4)));
@@ -53,25 +41,25 @@ void AppendRecord(std::string& out, RecordType type, std::string_view payload) {
 
 void AppendAdd(std::string& out, const RuleRecord& rule) {
   std::string payload;
-  PutU64(payload, rule.id);
-  PutU64(payload, static_cast<uint64_t>(rule.created_at_ms));
-  PutU32(payload, static_cast<uint32_t>(rule.value.size()));
+  archive::PutFixed64(payload, rule.id);
+  archive::PutFixed64(payload, static_cast<uint64_t>(rule.created_at_ms));
+  archive::PutFixed32(payload, static_cast<uint32_t>(rule.value.size()));
   payload += rule.value;
   payload += static_cast<char>(rule.tag ? 1 : 0);
-  PutU32(payload, static_cast<uint32_t>(rule.tag ? rule.tag->size() : 0));
+  archive::PutFixed32(payload, static_cast<uint32_t>(rule.tag ? rule.tag->size() : 0));
   if (rule.tag) payload += *rule.tag;
   AppendRecord(out, kAdd, payload);
 }
 
 void AppendId(std::string& out, RecordType type, uint64_t id) {
   std::string payload;
-  PutU64(payload, id);
+  archive::PutFixed64(payload, id);
   AppendRecord(out, type, payload);
 }
 
 std::string Header() {
   std::string header(kMagic);
-  PutU32(header, kVersion);
+  archive::PutFixed32(header, kVersion);
   return header;
 }
 

@@ -36,18 +36,6 @@ constexpr int64_t kMaxRetainedHours = int64_t{100} * 366 * 24;
 
 int64_t HourOf(int64_t ms) { return ms <= 0 ? 0 : UtcHourStartMs(ms); }
 
-void PutFixed32(std::string& out, uint32_t value) {
-  char buf[4];
-  archive::EncodeFixed32(buf, value);
-  out.append(buf, sizeof buf);
-}
-
-void PutFixed64(std::string& out, uint64_t value) {
-  char buf[8];
-  archive::EncodeFixed64(buf, value);
-  out.append(buf, sizeof buf);
-}
-
 void PutShortString(std::string& out, std::string_view text) {
   out.push_back(static_cast<char>(text.size()));
   out.append(text);
@@ -252,9 +240,9 @@ std::string UsageLedger::Serialize() {
   kept.insert(kept.end(), retired.begin(), retired.end());
 
   std::string out(kHeaderBytes, '\0');
-  PutFixed64(out, has_high_water_ ? static_cast<uint64_t>(high_water_hour_ms_)
-                                  : static_cast<uint64_t>(kNoHighWater));
-  PutFixed32(out, static_cast<uint32_t>(kept.size()));
+  archive::PutFixed64(out, has_high_water_ ? static_cast<uint64_t>(high_water_hour_ms_)
+                                           : static_cast<uint64_t>(kNoHighWater));
+  archive::PutFixed32(out, static_cast<uint32_t>(kept.size()));
   for (const StreamUsage* stream : kept) {
     PutShortString(out, stream->account);
     PutShortString(out, stream->label);
@@ -262,10 +250,10 @@ std::string UsageLedger::Serialize() {
     out.push_back(static_cast<char>(stream->channels.size()));
     for (const DeliveredSet& set : stream->channels) set.EncodeTo(out);
     const auto first = stream->hours.lower_bound(horizon);
-    PutFixed32(out, static_cast<uint32_t>(std::distance(first, stream->hours.end())));
+    archive::PutFixed32(out, static_cast<uint32_t>(std::distance(first, stream->hours.end())));
     for (auto it = first; it != stream->hours.end(); ++it) {
-      PutFixed64(out, static_cast<uint64_t>(it->first));
-      PutFixed64(out, it->second);
+      archive::PutFixed64(out, static_cast<uint64_t>(it->first));
+      archive::PutFixed64(out, it->second);
     }
   }
   std::copy(std::begin(kMagic), std::end(kMagic), out.begin());
