@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "support/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sluice::bench {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "support/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sluice::bench {
 

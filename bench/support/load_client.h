@@ -17,7 +17,7 @@
 #include "base/status.h"
 #include "support/chunk_counter.h"
 #include "support/latency_histogram.h"
-#include "support/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sluice::bench {
 

@@ -26,7 +26,7 @@
 #include "support/proc_stats.h"
 #include "support/server_process.h"
 #include "support/server_runner.h"
-#include "support/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sluice::bench {
 namespace {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "support/chunk_counter.h"
-#include "support/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sluice::bench {
 namespace {

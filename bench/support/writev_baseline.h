@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "support/unique_fd.h"
+#include "base/unique_fd.h"
 
 namespace sluice::bench {
 

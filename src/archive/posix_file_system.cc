@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "archive/file_system.h"
+#include "base/unique_fd.h"
 
 namespace sluice::archive {
 namespace {
@@ -18,25 +19,6 @@ Status PosixError(const std::filesystem::path& path, std::string_view operation,
   if (error == ENOENT) return Status::NotFound(std::move(message));
   return Status::IoError(std::move(message));
 }
-
-// Owns one file descriptor.
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;  // one owner closes it
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  int get() const { return fd_; }
-  // Gives up ownership; the caller closes.
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 Result<UniqueFd> OpenFd(const std::filesystem::path& path, int flags, mode_t mode = 0644) {
   int fd;

@@ -51,10 +51,18 @@ void PrintDemoHelp(const ServerConfig& config, uint16_t port) {
       "Backfill the last minute: add &backfillMinutes=1 to a Decahose URL; recover a range with\n"
       "                          &startTime=YYYY-MM-DDTHH:MM:SSZ[&endTime=…]\n"
       "Ingest your own posts:    curl -u ingest:ingest --data-binary @posts.ndjson %s/ingest\n"
-      "Metrics:                  curl %s/metrics\n\n",
+      "Metrics:                  curl %s/metrics\n"
+      "Store a stream, losing nothing (two redundant connections):\n"
+      "  SLUICE_USER=demo SLUICE_PASSWORD=demo build/sluice consume --store sqlite:/tmp/demo.db "
+      "\\\n"
+      "    --url '%s/stream/sample10/accounts/demo/publishers/twitter/decahose.json?partition=1' "
+      "\\\n"
+      "    --url "
+      "'%s/stream/sample10/accounts/demo/publishers/twitter/decahose.json?partition=1'\n\n",
       config.data_dir.c_str(), config.generator_rate,
       static_cast<unsigned long long>(config.generator_seed), base.c_str(), base.c_str(),
-      base.c_str(), pt.c_str(), rules.c_str(), base.c_str(), base.c_str());
+      base.c_str(), pt.c_str(), rules.c_str(), base.c_str(), base.c_str(), base.c_str(),
+      base.c_str());
   std::fflush(stdout);
 }
 

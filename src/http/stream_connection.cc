@@ -4,6 +4,7 @@
 #include <boost/asio/write.hpp>
 #include <cstdio>
 
+#include "base/system_message_texts.h"
 #include "base/time_format.h"
 
 namespace sluice {
@@ -29,7 +30,7 @@ constexpr uint64_t kIngestBehindBytes = 4ull << 20;
 constexpr auto kReplayYieldInterval = std::chrono::milliseconds(3);
 
 std::string RecoveryCompletedMessage(uint64_t activity_count, int64_t now_ms) {
-  return "{\"info\":{\"message\":\"Recovery Request Completed\",\"sent\":\"" +
+  return "{\"info\":{\"message\":\"" + std::string(kRecoveryCompletedMessage) + "\",\"sent\":\"" +
          FormatSentTime(now_ms) + "\",\"activity_count\":" + std::to_string(activity_count) + "}}";
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "post/json_id.h"
 #include "post/post_parser.h"
 #include "post/post_view_builder.h"
 #include "post/post_view_field_names.h"
@@ -36,29 +37,13 @@ bool ArrayField(object o, std::string_view key, array* out) {
   return o.at_key(key).get_array().get(*out) == SUCCESS;
 }
 
-// An id written as a JSON number or a digit string; 0 when absent or not a positive id.
-uint64_t IdValue(element value) {
-  switch (value.type()) {
-    case element_type::UINT64:
-      return value.get_uint64().value_unsafe();
-    case element_type::INT64: {
-      const int64_t id = value.get_int64().value_unsafe();
-      return id > 0 ? static_cast<uint64_t>(id) : 0;
-    }
-    case element_type::STRING:
-      return ParsePositiveDecimalId(value.get_string().value_unsafe());
-    default:
-      return 0;
-  }
-}
-
 // `<name>_str` preferred (exact), else `<name>` (a number that may have lost precision).
 uint64_t IdField(object o, std::string_view name_str, std::string_view name) {
   element value;
   if (o.at_key(name_str).get(value) == SUCCESS) {
-    if (const uint64_t id = IdValue(value); id != 0) return id;
+    if (const uint64_t id = JsonPositiveId(value); id != 0) return id;
   }
-  if (o.at_key(name).get(value) == SUCCESS) return IdValue(value);
+  if (o.at_key(name).get(value) == SUCCESS) return JsonPositiveId(value);
   return 0;
 }
 
@@ -136,8 +121,8 @@ class Fields {
   }
   // The exact `*_str` form preferred, else the number (which may have lost precision).
   uint64_t Id(size_t id_str, size_t id) const {
-    const uint64_t exact = Has(id_str) ? IdValue(values_[id_str]) : 0;
-    return exact != 0 || !Has(id) ? exact : IdValue(values_[id]);
+    const uint64_t exact = Has(id_str) ? JsonPositiveId(values_[id_str]) : 0;
+    return exact != 0 || !Has(id) ? exact : JsonPositiveId(values_[id]);
   }
   int64_t Count(size_t i) const { return Has(i) ? CountValue(values_[i]) : 0; }
 
@@ -460,7 +445,7 @@ Status DomPostViewReader::Impl::Fill(element root) {
   if (!ObjectField(post, "data", &data) || data.at_key("id").get(id_value) != SUCCESS) {
     return Status::InvalidArgument(std::string(kPostNoId));
   }
-  view->id = IdValue(id_value);
+  view->id = JsonPositiveId(id_value);
   if (view->id == 0) return Status::InvalidArgument(std::string(kPostBadId));
   V2Includes includes;
   object included;

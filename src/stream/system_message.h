@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/system_message_texts.h"
+
 namespace sluice {
 
 enum class DisconnectReason {
@@ -14,13 +16,6 @@ enum class DisconnectReason {
   kOperational,         // shutdown or operator action
   kTooManyConnections,  // still over the redundant connection limit after the grace period
 };
-
-inline constexpr std::string_view kSlowReaderMessage =
-    "This stream has been disconnected because your client was unable to keep up with us.";
-inline constexpr std::string_view kOperationalMessage =
-    "This stream has been disconnected for operational reasons.";
-inline constexpr std::string_view kConnectionLimitMessage =
-    "This stream is currently at the maximum allowed connection limit.";
 
 std::string_view DisconnectMessageText(DisconnectReason reason);
 

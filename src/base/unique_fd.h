@@ -1,11 +1,11 @@
-// UniqueFd: owns one file descriptor and closes it when destroyed.
+// UniqueFd: owns one file descriptor and closes it when destroyed (STYLE.md habit 6).
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace sluice::bench {
+namespace sluice {
 
 class UniqueFd {
  public:
@@ -20,18 +20,21 @@ class UniqueFd {
     }
     return *this;
   }
-  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd(const UniqueFd&) = delete;  // one owner closes it
   UniqueFd& operator=(const UniqueFd&) = delete;
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
+  // Closes the descriptor now (if any).
   void Reset() {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
+  // Gives up ownership; the caller closes.
+  int release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_ = -1;
 };
 
-}  // namespace sluice::bench
+}  // namespace sluice
