@@ -722,7 +722,6 @@ void Consumer::Engine::OnCommitted(const StoreBatch& batch, const CommitResult& 
       counts_.StoreDuplicate(batch.posts[i].received_ms);
     }
   }
-  posts_committed_ += result.inserted_count;
   metrics_->stored->Add(result.inserted_count);
   in_flight_.erase(batch.sequence);
 }
@@ -764,7 +763,7 @@ void Consumer::Engine::PublishSnapshot() {
   {
     std::lock_guard lock(counts_mu_);
     s.totals = counts_.Totals();
-    s.posts_committed = posts_committed_;
+    s.posts_committed = s.totals.stored;
   }
   for (const auto& slot : slots_) {
     s.connections_streaming += slot->streaming;

@@ -96,7 +96,6 @@ class Consumer::Engine {
   mutable std::mutex counts_mu_;
   MinuteCounts counts_;
   std::map<uint64_t, int64_t> in_flight_;  // batch sequence → its oldest received_ms
-  uint64_t posts_committed_ = 0;
   VolumeAnomalyDetector anomaly_;
 
   mutable std::mutex snapshot_mu_;

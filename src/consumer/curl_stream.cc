@@ -12,13 +12,12 @@ Result<std::unique_ptr<CurlStream>> CurlStream::Start(CURLM* multi,
                                                       OnBody on_body) {
   std::unique_ptr<CurlStream> stream(new CurlStream());
   stream->multi_ = multi;
-  stream->url_ = options.url;
   stream->on_body_ = std::move(on_body);
   stream->last_byte_at_ = Steady::now();
   stream->easy_ = curl_easy_init();
   if (!stream->easy_) return Status::Internal("curl_easy_init failed");
   CURL* e = stream->easy_;
-  curl_easy_setopt(e, CURLOPT_URL, stream->url_.c_str());
+  curl_easy_setopt(e, CURLOPT_URL, options.url.c_str());  // curl copies option strings
   curl_easy_setopt(e, CURLOPT_PRIVATE, stream.get());
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &CurlStream::WriteCallback);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, stream.get());
@@ -86,7 +85,6 @@ size_t CurlStream::WriteCallback(char* data, size_t size, size_t count, void* se
   auto* self = static_cast<CurlStream*>(self_ptr);
   const size_t n = size * count;
   self->last_byte_at_ = Steady::now();
-  self->body_bytes_ += n;
   if (self->http_status_ != 200) {
     const size_t room = kMaxErrorBody - std::min(kMaxErrorBody, self->error_body_.size());
     self->error_body_.append(data, std::min(room, n));

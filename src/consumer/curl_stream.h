@@ -48,7 +48,6 @@ class CurlStream {
   CurlStream& operator=(const CurlStream&) = delete;
 
   CURL* handle() const { return easy_; }
-  const std::string& url() const { return url_; }
   // 0 until the status line arrived.
   long http_status() const { return http_status_; }
   // The first bytes (≤ 64 KiB) of a non-200 body: the server's error message.
@@ -57,7 +56,6 @@ class CurlStream {
   // start time until then).
   std::optional<Steady::time_point> headers_at() const { return headers_at_; }
   Steady::time_point last_byte_at() const { return last_byte_at_; }
-  uint64_t body_bytes() const { return body_bytes_; }
   // curl's own words for a failed transfer (CURLOPT_ERRORBUFFER).
   std::string error_text(CURLcode code) const;
 
@@ -68,13 +66,11 @@ class CurlStream {
 
   CURLM* multi_ = nullptr;
   CURL* easy_ = nullptr;
-  std::string url_;
   OnBody on_body_;
   long http_status_ = 0;
   std::string error_body_;
   std::optional<Steady::time_point> headers_at_;
   Steady::time_point last_byte_at_;
-  uint64_t body_bytes_ = 0;
   char error_buffer_[CURL_ERROR_SIZE] = {};
 };
 
