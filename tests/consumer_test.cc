@@ -31,32 +31,6 @@ bool AnyRequestContains(ConsumerScenario& s, const std::string& text) {
   return false;
 }
 
-// Freezes the clocks, stops the consumer and compares its store with the archive.
-void ExpectStoreEqualsGroundTruth(ConsumerScenario& s) {
-  const int64_t frozen = s.FreezeAndStop();
-  ASSERT_GT(frozen, 0);
-  // One more millisecond so the recovery's endTime may include the frozen instant.
-  ASSERT_GT(AdvanceClock(s.server().port(), 1), 0);
-  const std::vector<uint64_t> truth = s.GroundTruth(kClockStartMs - 60000, frozen + 1);
-  const std::vector<uint64_t> stored = s.StoredIds();
-  ASSERT_FALSE(truth.empty()) << "the scenario produced no posts";
-  EXPECT_TRUE(Repeated(stored).empty()) << "a post is stored twice";
-  const std::vector<uint64_t> want = Sorted(truth);
-  const std::vector<uint64_t> have = Sorted(stored);
-  std::vector<uint64_t> missing, extra;
-  std::set_difference(want.begin(), want.end(), have.begin(), have.end(),
-                      std::back_inserter(missing));
-  std::set_difference(have.begin(), have.end(), want.begin(), want.end(),
-                      std::back_inserter(extra));
-  EXPECT_TRUE(missing.empty()) << missing.size() << " of " << want.size()
-                               << " posts of the stream are not in the store\n"
-                               << s.EventsText();
-  EXPECT_TRUE(extra.empty()) << extra.size() << " stored posts are not in the stream";
-  EXPECT_EQ(CountEvents(s, EventType::kCountDiscrepancy), 0u)
-      << "inbound, unique and stored disagree\n"
-      << s.EventsText();
-}
-
 TEST(ConsumerTest, OneOfTwoRedundantConnectionsDroppedRepeatedlyLosesNothingWithoutBackfill) {
   auto s = ConsumerScenario::Start({.generator_rate = 400});
   ASSERT_TRUE(s);

@@ -467,7 +467,14 @@ IntervalSet Consumer::Engine::Known(bool with_pending) const {
     if (slot->streaming) {
       known.Add(TimeInterval{slot->live_from_ms, std::max(now_ms, slot->last_byte_ms)});
     }
-    if (with_pending && slot->backfill) known.Add(*slot->backfill);
+    // Until its response begins, a connection asking for backfill will cover up to whenever
+    // that is: at least up to now (so a second connection reconnecting a moment later does not
+    // ask for the same minutes again). If the attempt fails, the claim goes with it.
+    if (with_pending && slot->backfill) {
+      known.Add({slot->backfill->begin_ms,
+                 slot->streaming ? slot->backfill->end_ms
+                                 : std::max(now_ms, slot->backfill->end_ms)});
+    }
   }
   if (with_pending) {
     for (const auto& job : jobs_) known.Add(job->range);

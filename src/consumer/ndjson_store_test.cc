@@ -1,13 +1,14 @@
 #include "consumer/ndjson_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "consumer/store_test_util.h"
 
 namespace sluice::consumer {
 namespace {
@@ -16,12 +17,7 @@ constexpr int64_t kHour10 = 1795428000000;  // 2026-11-23T10:00:00Z
 constexpr int64_t kHourMs = 3'600'000;
 
 std::filesystem::path FreshDir() {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      ("sluice-ndjson-" + std::string(test->name()) + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  return dir;
+  return testing::FreshTestDir("sluice-ndjson", /*create=*/false);
 }
 
 ReceivedPost Post(uint64_t id, int64_t received_ms) {

@@ -1,7 +1,6 @@
 #include "consumer/reconcile.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -9,21 +8,14 @@
 
 #include "consumer/ndjson_store.h"
 #include "consumer/sqlite_store.h"
+#include "consumer/store_test_util.h"
 
 namespace sluice::consumer {
 namespace {
 
 constexpr int64_t kT0 = 1795428000000;  // 2026-11-23T10:00:00Z
 
-std::filesystem::path FreshDir() {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      ("sluice-reconcile-" + std::string(test->name()) + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path FreshDir() { return testing::FreshTestDir("sluice-reconcile"); }
 
 ReceivedPost Post(uint64_t id, int64_t received_ms) {
   return {id, R"({"id":)" + std::to_string(id) + "}", received_ms};

@@ -1,7 +1,6 @@
 #include "consumer/sqlite_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -9,18 +8,12 @@
 #include <thread>
 #include <vector>
 
+#include "consumer/store_test_util.h"
+
 namespace sluice::consumer {
 namespace {
 
-std::filesystem::path FreshDir() {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      ("sluice-sqlite-" + std::string(test->name()) + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path FreshDir() { return testing::FreshTestDir("sluice-sqlite"); }
 
 ReceivedPost Post(uint64_t id, int64_t received_ms) {
   return {id, R"({"id":)" + std::to_string(id) + R"(,"text":"tab\there"})", received_ms};

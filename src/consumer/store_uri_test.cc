@@ -1,23 +1,16 @@
 #include "consumer/store_uri.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
+#include "consumer/store_test_util.h"
+
 namespace sluice::consumer {
 namespace {
 
-std::filesystem::path FreshDir() {
-  const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) /
-      ("sluice-uri-" + std::string(test->name()) + "-" + std::to_string(getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::filesystem::path FreshDir() { return testing::FreshTestDir("sluice-uri"); }
 
 class StoreUriTest : public ::testing::Test {
  protected:

@@ -320,6 +320,17 @@ int64_t ConsumerScenario::FreezeAndStop() {
   return frozen;
 }
 
+std::vector<uint64_t> ConsumerScenario::StopAndReadGroundTruth() {
+  const int64_t frozen = FreezeAndStop();
+  if (frozen <= 0) return {};
+  // One more millisecond so the recovery's endTime may include the frozen instant.
+  if (AdvanceClock(server_->port(), 1) <= 0) {
+    ADD_FAILURE() << "the server's clock did not move";
+    return {};
+  }
+  return Sorted(GroundTruth(kClockStartMs - 60000, frozen + 1));
+}
+
 std::vector<uint64_t> ConsumerScenario::GroundTruth(int64_t from_ms, int64_t to_ms) {
   const std::string sep = options_.stream_target.find('?') == std::string::npos ? "?" : "&";
   auto client = StreamClient::Open(
@@ -452,6 +463,27 @@ std::vector<uint64_t> Repeated(std::vector<uint64_t> ids) {
     }
   }
   return repeated;
+}
+
+// Freezes the clocks, stops the consumer and compares its store with the archive.
+void ExpectStoreEqualsGroundTruth(ConsumerScenario& s) {
+  const std::vector<uint64_t> want = s.StopAndReadGroundTruth();
+  ASSERT_FALSE(want.empty()) << "the scenario produced no posts";
+  const std::vector<uint64_t> stored = s.StoredIds();
+  EXPECT_TRUE(Repeated(stored).empty()) << "a post is stored twice";
+  const std::vector<uint64_t> have = Sorted(stored);
+  std::vector<uint64_t> missing, extra;
+  std::set_difference(want.begin(), want.end(), have.begin(), have.end(),
+                      std::back_inserter(missing));
+  std::set_difference(have.begin(), have.end(), want.begin(), want.end(),
+                      std::back_inserter(extra));
+  EXPECT_TRUE(missing.empty()) << missing.size() << " of " << want.size()
+                               << " posts of the stream are not in the store\n"
+                               << s.EventsText();
+  EXPECT_TRUE(extra.empty()) << extra.size() << " stored posts are not in the stream";
+  EXPECT_EQ(s.consumer().events().OfType(consumer::EventType::kCountDiscrepancy).size(), 0u)
+      << "inbound, unique and stored disagree\n"
+      << s.EventsText();
 }
 
 }  // namespace sluice::testing

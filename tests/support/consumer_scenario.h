@@ -129,6 +129,9 @@ class ConsumerScenario {
   // archived, stops the consumer. Returns the frozen server time (-1 on failure).
   int64_t FreezeAndStop();
 
+  // FreezeAndStop, then the ground truth of the whole run, sorted; empty (with a test failure)
+  // when the consumer did not catch up.
+  std::vector<uint64_t> StopAndReadGroundTruth();
   // Post ids of the stream with archive time in [from_ms, to_ms), read back from the server by
   // a recovery request that bypasses the proxy. REQUIRES: to_ms ≤ the server's clock.
   std::vector<uint64_t> GroundTruth(int64_t from_ms, int64_t to_ms);
@@ -173,6 +176,9 @@ class ConsumerProcess {
   std::filesystem::path log_path_;
 };
 
+// Freezes the clocks, stops the consumer and expects its store to hold exactly the stream's
+// posts (each once, nothing else) and its counts to have agreed every minute.
+void ExpectStoreEqualsGroundTruth(ConsumerScenario& s);
 // Sorted copy; and the ids present more than once.
 std::vector<uint64_t> Sorted(std::vector<uint64_t> ids);
 std::vector<uint64_t> Repeated(std::vector<uint64_t> ids);
