@@ -471,9 +471,9 @@ IntervalSet Consumer::Engine::Known(bool with_pending) const {
     // that is: at least up to now (so a second connection reconnecting a moment later does not
     // ask for the same minutes again). If the attempt fails, the claim goes with it.
     if (with_pending && slot->backfill) {
-      known.Add({slot->backfill->begin_ms,
-                 slot->streaming ? slot->backfill->end_ms
-                                 : std::max(now_ms, slot->backfill->end_ms)});
+      known.Add({slot->backfill->begin_ms, slot->streaming
+                                               ? slot->backfill->end_ms
+                                               : std::max(now_ms, slot->backfill->end_ms)});
     }
   }
   if (with_pending) {
