@@ -102,32 +102,6 @@ bool StartsWithText(std::string_view text, std::string_view reference) {
 
 }  // namespace
 
-const char* MessageKindName(MessageKind kind) {
-  switch (kind) {
-    case MessageKind::kPost:
-      return "post";
-    case MessageKind::kHeartbeat:
-      return "heartbeat";
-    case MessageKind::kSystem:
-      return "system";
-    case MessageKind::kMalformed:
-      return "malformed";
-  }
-  return "?";
-}
-
-const char* SystemLevelName(SystemLevel level) {
-  switch (level) {
-    case SystemLevel::kInfo:
-      return "info";
-    case SystemLevel::kWarn:
-      return "warn";
-    case SystemLevel::kError:
-      return "error";
-  }
-  return "?";
-}
-
 std::string_view DisconnectTypeOfEnterpriseText(std::string_view text) {
   if (StartsWithText(text, kSlowReaderMessage)) return kSlowReaderDisconnect;
   if (StartsWithText(text, kOperationalMessage)) return kOperationalDisconnect;

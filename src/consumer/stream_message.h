@@ -37,9 +37,6 @@ struct StreamMessage {
   int64_t activity_count = -1;  // -1: the message has none
 };
 
-const char* MessageKindName(MessageKind kind);
-const char* SystemLevelName(SystemLevel level);
-
 // The disconnect_type an enterprise system message text stands for; empty when none.
 std::string_view DisconnectTypeOfEnterpriseText(std::string_view text);
 
