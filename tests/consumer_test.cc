@@ -159,5 +159,30 @@ TEST(ConsumerTest, GapOlderThanTheRecoveryWindowIsReportedOnceWithItsBounds) {
   EXPECT_EQ(s->consumer().events().OfType(EventType::kUnrecoverableGap).size(), 0u);
 }
 
+TEST(ConsumerTest, StoreThatFallsBehindRaisesAnAlertAndLosesNothing) {
+  auto s = ConsumerScenario::Start({.generator_rate = 200, .gated_store = true});
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->StartStreaming());
+  ASSERT_TRUE(s->WaitStreamTime(3000));
+  // The store stops committing while three minutes of stream time pass: its minutes cannot
+  // settle, so only the lag alert can say so.
+  s->CloseStoreGate();
+  s->driver().Run(1000, milliseconds(10));
+  ASSERT_TRUE(s->WaitStreamTime(180000));
+  s->driver().Run(100, milliseconds(10));
+  const auto deadline = std::chrono::steady_clock::now() + seconds(60);
+  while (CountEvents(*s, EventType::kStoreLagging) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  s->OpenStoreGate();
+  const std::vector<ConsumerEvent> lagging =
+      s->consumer().events().OfType(EventType::kStoreLagging);
+  ASSERT_GE(lagging.size(), 1u) << s->EventsText();
+  EXPECT_GT(lagging[0].value, 120000) << "past the default limit of two minutes";
+  ASSERT_TRUE(s->WaitSettled()) << s->EventsText();
+  ExpectStoreEqualsGroundTruth(*s);
+}
+
 }  // namespace
 }  // namespace sluice::testing

@@ -106,7 +106,8 @@ std::string Consumer::StatusJson() const {
   bool first = true;
   for (const ConsumerEvent& e : events_.Snapshot()) {
     if (e.type != EventType::kUnrecoverableGap && e.type != EventType::kCountDiscrepancy &&
-        e.type != EventType::kVolumeAnomaly && e.type != EventType::kStoreError) {
+        e.type != EventType::kVolumeAnomaly && e.type != EventType::kStoreError &&
+        e.type != EventType::kStoreLagging) {
       continue;
     }
     if (!first) out += ',';

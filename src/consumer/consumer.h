@@ -59,6 +59,9 @@ struct ConsumerOptions {
   // The realtime connection whose raw feed goes to the emergency store (when there is one).
   int emergency_connection = 0;
   VolumeAnomalyOptions anomaly;
+  // Posts received this long ago and still not committed raise `store_lagging` (once a minute
+  // while it lasts): a stuck store never lets its minutes settle, so no count would alert.
+  int64_t store_lag_alert_ms = 120000;
   uint64_t max_queued_bytes = 256ull << 20;
 };
 

@@ -128,6 +128,10 @@ struct Consumer::Engine::Metrics {
                                "Unique posts of the last closed minute")),
         last_stored(r.AddGauge("sluice_consumer_last_minute_stored",
                                "Stored posts of the last closed minute")),
+        store_lag_ms(r.AddGauge("sluice_consumer_store_lag_ms",
+                                "Age of the oldest received post not yet committed")),
+        store_lagging(r.AddCounter("sluice_consumer_store_lagging_total",
+                                   "Alerts: posts not committed for longer than the limit")),
         gap_ms(r.AddGauge("sluice_consumer_open_gap_ms",
                           "Milliseconds of stream time not yet covered or filled")) {}
   Counter* inbound;
@@ -152,6 +156,8 @@ struct Consumer::Engine::Metrics {
   Gauge* last_inbound;
   Gauge* last_unique;
   Gauge* last_stored;
+  Gauge* store_lag_ms;
+  Counter* store_lagging;
   Gauge* gap_ms;
 };
 
@@ -159,6 +165,7 @@ Consumer::Engine::Engine(const ConsumerOptions& options, PostStore& store, PostS
                          const Clock& clock, EventLog& events, MetricsRegistry& metrics)
     : options_(options),
       gap_options_(options.gaps),
+      store_name_(store.Describe()),
       clock_(clock),
       events_(events),
       multi_(curl_multi_init()),
@@ -735,12 +742,24 @@ void Consumer::Engine::OnCommitted(const StoreBatch& batch, const CommitResult& 
 
 void Consumer::Engine::CloseMinutes(int64_t now_ms) {
   std::vector<MinuteCounts::Closed> closed;
+  int64_t settled = now_ms;  // every post received before this is committed
   {
     std::lock_guard lock(counts_mu_);
-    int64_t settled = now_ms;
     for (const ReceivedPost& post : batch_) settled = std::min(settled, post.received_ms);
     for (const auto& [sequence, oldest] : in_flight_) settled = std::min(settled, oldest);
     closed = counts_.CloseBefore(settled);
+  }
+  const int64_t lag_ms = now_ms - settled;
+  metrics_->store_lag_ms->Set(lag_ms);
+  if (lag_ms > options_.store_lag_alert_ms &&
+      (!last_lag_alert_ms_ || now_ms - *last_lag_alert_ms_ >= 60000)) {
+    last_lag_alert_ms_ = now_ms;
+    metrics_->store_lagging->Add();
+    events_.Add({.type = EventType::kStoreLagging,
+                 .at_ms = now_ms,
+                 .value = lag_ms,
+                 .range = {settled, now_ms},
+                 .text = "posts received since then are not committed yet (" + store_name_ + ")"});
   }
   for (const MinuteCounts::Closed& minute : closed) {
     const MinuteCount& c = minute.count;

@@ -73,6 +73,7 @@ class Consumer::Engine {
 
   const ConsumerOptions& options_;
   GapPlanOptions gap_options_;
+  const std::string store_name_;  // for messages
   const Clock& clock_;
   EventLog& events_;
   CURLM* multi_ = nullptr;
@@ -97,6 +98,7 @@ class Consumer::Engine {
   MinuteCounts counts_;
   std::map<uint64_t, int64_t> in_flight_;  // batch sequence → its oldest received_ms
   VolumeAnomalyDetector anomaly_;
+  std::optional<int64_t> last_lag_alert_ms_;  // engine thread only
 
   mutable std::mutex snapshot_mu_;
   ConsumerSnapshot snapshot_;

@@ -36,6 +36,8 @@ std::string_view EventTypeName(EventType type) {
       return "volume_anomaly";
     case EventType::kStoreError:
       return "store_error";
+    case EventType::kStoreLagging:
+      return "store_lagging";
   }
   return "unknown";
 }
@@ -57,6 +59,7 @@ void EventLog::Add(ConsumerEvent event) {
     case EventType::kCountDiscrepancy:
     case EventType::kVolumeAnomaly:
     case EventType::kStoreError:
+    case EventType::kStoreLagging:
       spdlog::error("{}", Describe(event));
       break;
     case EventType::kDropped:

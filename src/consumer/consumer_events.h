@@ -31,6 +31,7 @@ enum class EventType {
   kCountDiscrepancy,   // range: the minute; text: what differs
   kVolumeAnomaly,      // range: the minute; value: stored posts; text: baseline
   kStoreError,         // text: the store's error (the batch is retried)
+  kStoreLagging,       // range: received and not yet committed; value: the lag in ms
 };
 
 std::string_view EventTypeName(EventType type);

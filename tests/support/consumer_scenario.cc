@@ -107,6 +107,40 @@ void ClockDriver::Loop() {
 
 // ---- ConsumerScenario -----------------------------------------------------------------------
 
+// A store whose commits wait while its gate is closed: a store that falls behind.
+class ConsumerScenario::GatedStore final : public consumer::PostStore {
+ public:
+  explicit GatedStore(std::unique_ptr<consumer::PostStore> inner) : inner_(std::move(inner)) {}
+  void SetOpen(bool open) {
+    std::lock_guard lock(mu_);
+    open_ = open;
+    changed_.notify_all();
+  }
+  Result<consumer::CommitResult> Commit(const consumer::CommitBatch& batch) override {
+    std::unique_lock lock(mu_);
+    // Bounded, so a test that forgets to open it fails instead of hanging.
+    changed_.wait_for(lock, std::chrono::seconds(120), [&] { return open_; });
+    lock.unlock();
+    return inner_->Commit(batch);
+  }
+  Result<std::optional<std::string>> LoadCheckpoint() override { return inner_->LoadCheckpoint(); }
+  Result<std::vector<consumer::ReceivedPost>> ReadRange(int64_t from_ms, int64_t to_ms,
+                                                        size_t limit) override {
+    return inner_->ReadRange(from_ms, to_ms, limit);
+  }
+  Result<uint64_t> CountPosts() override { return inner_->CountPosts(); }
+  std::string Describe() const override { return "gated " + inner_->Describe(); }
+
+ private:
+  std::unique_ptr<consumer::PostStore> inner_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool open_ = true;
+};
+
+void ConsumerScenario::CloseStoreGate() { gate_->SetOpen(false); }
+void ConsumerScenario::OpenStoreGate() { gate_->SetOpen(true); }
+
 std::unique_ptr<ConsumerScenario> ConsumerScenario::Start(const ScenarioOptions& options) {
   std::unique_ptr<ConsumerScenario> s(new ConsumerScenario());
   s->options_ = options;
@@ -140,6 +174,11 @@ std::unique_ptr<ConsumerScenario> ConsumerScenario::Start(const ScenarioOptions&
     return nullptr;
   }
   s->store_ = std::move(*store);
+  if (options.gated_store) {
+    auto gated = std::make_unique<GatedStore>(std::move(s->store_));
+    s->gate_ = gated.get();
+    s->store_ = std::move(gated);
+  }
   if (!options.emergency_store_uri.empty()) {
     Result<std::unique_ptr<consumer::PostStore>> emergency =
         consumer::OpenStore(options.emergency_store_uri);
@@ -154,6 +193,7 @@ std::unique_ptr<ConsumerScenario> ConsumerScenario::Start(const ScenarioOptions&
 }
 
 ConsumerScenario::~ConsumerScenario() {
+  if (gate_) gate_->SetOpen(true);
   if (driver_) driver_->Pause();
   consumer_.reset();
   driver_.reset();

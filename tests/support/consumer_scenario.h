@@ -82,6 +82,8 @@ struct ScenarioOptions {
   int64_t recovery_window_ms = 0;        // 0: the consumer's default for the URL
   std::string store_uri = {};            // empty: SQLite in the scenario's temp dir
   std::string emergency_store_uri = {};  // empty: none
+  // The store's Commit waits while the test holds its gate closed (CloseStoreGate).
+  bool gated_store = false;
 };
 
 class ConsumerScenario {
@@ -97,6 +99,9 @@ class ConsumerScenario {
   consumer::Consumer& consumer() { return *consumer_; }
   consumer::PostStore& store() { return *store_; }
   consumer::PostStore* emergency_store() { return emergency_store_.get(); }
+  // With ScenarioOptions::gated_store: commits wait while the gate is closed.
+  void CloseStoreGate();
+  void OpenStoreGate();
   const std::filesystem::path& dir() const { return dir_; }
   std::string ProxiedUrl() const;
 
@@ -148,7 +153,9 @@ class ConsumerScenario {
   std::unique_ptr<FaultProxy> proxy_;
   std::unique_ptr<ManualClock> consumer_clock_;
   std::unique_ptr<ClockDriver> driver_;
+  class GatedStore;
   std::unique_ptr<consumer::PostStore> store_;
+  GatedStore* gate_ = nullptr;  // store_ when gated_store
   std::unique_ptr<consumer::PostStore> emergency_store_;
   std::unique_ptr<consumer::Consumer> consumer_;
 };
