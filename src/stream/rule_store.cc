@@ -1,6 +1,7 @@
 #include "stream/rule_store.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <unordered_set>
 
@@ -388,57 +389,47 @@ Result<AddRulesResult> RuleStore::Add(const std::vector<RuleInput>& inputs) {
 }
 
 Result<DeleteRulesResult> RuleStore::DeleteByValues(const std::vector<std::string>& values) {
-  DeleteRulesResult result;
-  result.detail.resize(values.size());
-  std::vector<size_t> dead;
-  std::unordered_set<uint64_t> deleted_ids;
-  std::string records;
-  for (size_t i = 0; i < values.size(); ++i) {
-    RuleOutcome& outcome = result.detail[i];
+  return Delete(values.size(), [&](size_t i, RuleOutcome& outcome) -> std::optional<uint64_t> {
     outcome.rule.value = values[i];
     auto it = id_of_value_.find(values[i]);
-    if (it == id_of_value_.end() || !deleted_ids.insert(it->second).second) {
-      outcome.message = kMissingRuleMessage;
-      continue;
-    }
-    const auto* rule = FindById(it->second);
-    outcome.rule = (*rule)->record();
-    outcome.has_id = true;
-    outcome.ok = true;
-    dead.push_back(static_cast<size_t>(rule - rules_.data()));
-    AppendId(records, kDelete, it->second);
-  }
-  result.deleted = static_cast<int>(dead.size());
-  result.not_deleted = static_cast<int>(values.size() - dead.size());
-  if (dead.empty()) return result;
-  SLUICE_RETURN_IF_ERROR(Persist(records, dead.size()));
-  RemoveRules(std::move(dead));
-  return result;
+    if (it == id_of_value_.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 Result<DeleteRulesResult> RuleStore::DeleteByIds(const std::vector<uint64_t>& ids) {
+  return Delete(ids.size(), [&](size_t i, RuleOutcome& outcome) -> std::optional<uint64_t> {
+    outcome.rule.id = ids[i];
+    outcome.has_id = true;
+    outcome.has_value = false;  // an id alone names no value until a rule is found
+    return ids[i];
+  });
+}
+
+Result<DeleteRulesResult> RuleStore::Delete(
+    size_t count, const std::function<std::optional<uint64_t>(size_t, RuleOutcome&)>& name) {
   DeleteRulesResult result;
-  result.detail.resize(ids.size());
+  result.detail.resize(count);
   std::vector<size_t> dead;
   std::unordered_set<uint64_t> deleted_ids;
   std::string records;
-  for (size_t i = 0; i < ids.size(); ++i) {
+  for (size_t i = 0; i < count; ++i) {
     RuleOutcome& outcome = result.detail[i];
-    outcome.rule.id = ids[i];
-    outcome.has_id = true;
-    const auto* rule = FindById(ids[i]);
-    if (!rule || !deleted_ids.insert(ids[i]).second) {
-      outcome.has_value = false;
+    const std::optional<uint64_t> id = name(i, outcome);
+    const auto* rule = id ? FindById(*id) : nullptr;
+    if (!rule || !deleted_ids.insert(*id).second) {
       outcome.message = kMissingRuleMessage;
       continue;
     }
     outcome.rule = (*rule)->record();
+    outcome.has_id = true;
+    outcome.has_value = true;
     outcome.ok = true;
     dead.push_back(static_cast<size_t>(rule - rules_.data()));
-    AppendId(records, kDelete, ids[i]);
+    AppendId(records, kDelete, *id);
   }
   result.deleted = static_cast<int>(dead.size());
-  result.not_deleted = static_cast<int>(ids.size() - dead.size());
+  result.not_deleted = static_cast<int>(count - dead.size());
   if (dead.empty()) return result;
   SLUICE_RETURN_IF_ERROR(Persist(records, dead.size()));
   RemoveRules(std::move(dead));

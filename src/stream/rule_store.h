@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -148,6 +149,10 @@ class RuleStore {
   void Rebuild();
   Status MaybeCompact();
   const std::shared_ptr<const CompiledRule>* FindById(uint64_t id) const;
+  // Deletes the rules `name` picks: for each of `count` requested entries it fills in what the
+  // request said and returns the id of the rule it names (nullopt: none).
+  Result<DeleteRulesResult> Delete(
+      size_t count, const std::function<std::optional<uint64_t>(size_t, RuleOutcome&)>& name);
 
   RuleStoreOptions options_;
   std::unique_ptr<archive::FileSystem> owned_fs_;  // when options.fs was null
