@@ -1,13 +1,17 @@
 // PowerTrack rule matching (SPEC §5; src/rules/rule_set.h) on one core: 250,000 realistic rules
 // (bench/support/rule_corpus.h) against 20,000 generator posts.
 //
-//   BM_MatchIndexed     RuleSet::Match on posts already extracted (items = posts)
+//   BM_MatchIndexed     RuleSet::Match on posts already extracted (items = posts), the index
+//                       anchored by key frequencies learned from other posts (as a running
+//                       server's is: rules/key_frequencies.h)
+//   BM_MatchGuessedAnchors  the same before any post was seen (anchors from guesses)
 //   BM_MatchReference   the baseline: ReferenceMatches of every rule on each post (no index); it
 //                       also checks that both found the same rules on the posts it ran
 //   BM_Extract          PostViewExtractor::Extract alone (JSON → PostView)
 //   BM_ExtractAndMatch  both, as the pipeline does per post and stream
 //   BM_CompileRules     CompiledRule::Compile, per rule
-//   BM_BuildRuleSet     RuleSet::Build of the 250,000 compiled rules
+//   BM_BuildRuleSet     RuleSet::Build of the 250,000 compiled rules (with, and without, the
+//                       learned frequencies)
 //
 // The rule set, the posts and their views are built once (GetFixture) and shared; the RSS it
 // took to compile and index the rules is read from /proc/self/statm around that.
@@ -32,6 +36,10 @@ namespace {
 constexpr size_t kRules = 250000;
 constexpr uint64_t kRuleSeed = 1;
 constexpr int kPosts = 20000;
+// The stream the key frequencies are learned from before the measured posts: another generator
+// seed, so no measured post was seen (the server samples one post in 8: this is 160,000 posts).
+constexpr int kLearningPosts = 20000;
+constexpr uint64_t kLearningSeed = 7;
 constexpr int64_t kStartMs = 1795394779000;  // 2026-11-23
 // Posts whose rules the reference evaluator and the index must agree on (BM_MatchReference
 // evaluates a few per repetition; this checks more, once).
@@ -93,7 +101,9 @@ struct Fixture {
   IngestBatch posts;
   std::vector<OwnedView> views;
   std::vector<std::shared_ptr<const rules::CompiledRule>> compiled;
-  std::shared_ptr<const rules::RuleSet> set;
+  std::shared_ptr<const rules::RuleSet> guessed;  // anchors from guesses
+  std::shared_ptr<const rules::KeyFrequencyTable> frequencies;
+  std::shared_ptr<const rules::RuleSet> set;  // anchors from frequencies
   double compile_s = 0, build_s = 0;
   int64_t rss_rules = 0, rss_index = 0;  // RSS growth: compiling the rules, then Build
   double matches_per_post = 0, matched_share = 0, matches_per_matched_post = 0;
@@ -134,11 +144,28 @@ const Fixture& GetFixture() {
     f->compile_s = SecondsSince(t0);
     const int64_t rss1 = ResidentBytes();
     t0 = std::chrono::steady_clock::now();
-    f->set = rules::RuleSet::Build(f->compiled);
-    f->set->PrepareIndex();
+    f->guessed = rules::RuleSet::Build(f->compiled);
+    f->guessed->PrepareIndex();
     f->build_s = SecondsSince(t0);
     f->rss_rules = rss1 - rss0;
     f->rss_index = ResidentBytes() - rss1;
+
+    {
+      rules::KeyFrequencies learned;
+      IngestBatch learning;
+      PostGenerator other(kLearningSeed);
+      for (int i = 0; i < kLearningPosts; ++i) other.Generate(kStartMs - 60000 + i / 4, learning);
+      rules::MatchScratch scratch;
+      std::vector<uint32_t> matched;
+      for (const IngestPostRef& post : learning.posts) {
+        if (!extractor.Extract(learning.bytes(post), view).ok()) continue;
+        f->guessed->Match(view, scratch, matched);
+        learned.Observe(scratch.keys());
+      }
+      f->frequencies = learned.Snapshot();
+    }
+    f->set = rules::RuleSet::Build(f->compiled, f->frequencies);
+    f->set->PrepareIndex();
 
     rules::MatchScratch scratch;
     std::vector<uint32_t> matched;
@@ -167,24 +194,35 @@ const Fixture* FixtureOrSkip(benchmark::State& state) {
   return &f;
 }
 
-void BM_MatchIndexed(benchmark::State& state) {
+void MatchIndexed(benchmark::State& state, const rules::RuleSet& set) {
   const Fixture* f = FixtureOrSkip(state);
   if (!f) return;
   rules::MatchScratch scratch;
   std::vector<uint32_t> matched;
   size_t next = 0;
   for (auto _ : state) {
-    f->set->Match(f->views[next].view(), scratch, matched);
+    set.Match(f->views[next].view(), scratch, matched);
     benchmark::DoNotOptimize(matched.data());
     if (++next == f->views.size()) next = 0;
   }
   state.SetItemsProcessed(state.iterations());
-  state.counters["rules"] = static_cast<double>(f->set->size());
+  state.counters["rules"] = static_cast<double>(set.size());
   state.counters["matches_per_post"] = f->matches_per_post;
   state.counters["matched_share"] = f->matched_share;
   state.counters["matches_per_matched_post"] = f->matches_per_matched_post;
 }
+
+void BM_MatchIndexed(benchmark::State& state) {
+  const Fixture* f = FixtureOrSkip(state);
+  if (f) MatchIndexed(state, *f->set);
+}
 BENCHMARK(BM_MatchIndexed)->MinTime(0.5);
+
+void BM_MatchGuessedAnchors(benchmark::State& state) {
+  const Fixture* f = FixtureOrSkip(state);
+  if (f) MatchIndexed(state, *f->guessed);
+}
+BENCHMARK(BM_MatchGuessedAnchors)->MinTime(0.5);
 
 // About 1,000 × slower: a few posts per repetition.
 void BM_MatchReference(benchmark::State& state) {
@@ -282,8 +320,10 @@ BENCHMARK(BM_CompileRules)->MinTime(0.3);
 void BM_BuildRuleSet(benchmark::State& state) {
   const Fixture* f = FixtureOrSkip(state);
   if (!f) return;
+  const bool learned = state.range(0) != 0;
   for (auto _ : state) {
-    std::shared_ptr<const rules::RuleSet> set = rules::RuleSet::Build(f->compiled);
+    std::shared_ptr<const rules::RuleSet> set =
+        rules::RuleSet::Build(f->compiled, learned ? f->frequencies : nullptr);
     set->PrepareIndex();  // the index is built on first need
     benchmark::DoNotOptimize(set.get());
     state.PauseTiming();  // freeing the previous index is not building
@@ -301,7 +341,12 @@ void BM_BuildRuleSet(benchmark::State& state) {
   state.counters["rss_growth_bytes"] = static_cast<double>(f->rss_rules + f->rss_index);
   state.counters["first_build_s"] = f->build_s;
 }
-BENCHMARK(BM_BuildRuleSet)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BuildRuleSet)
+    ->ArgName("learned_frequencies")
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace sluice

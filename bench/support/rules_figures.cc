@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "base/json_escape.h"
+#include "base/unique_fd.h"
 #include "config/base64.h"
 #include "support/bench_config.h"
 #include "support/http_get.h"
@@ -26,7 +27,6 @@
 #include "support/proc_stats.h"
 #include "support/server_process.h"
 #include "support/server_runner.h"
-#include "base/unique_fd.h"
 
 namespace sluice::bench {
 namespace {
@@ -280,6 +280,20 @@ Result<Sample> RunIngestWithRules(const BenchEnv& env, const RulesDataDir& prepa
       ConnectClients(server.process->port(), requests, static_cast<int>(requests.size()), 0);
   if (!client.ok()) return client.status();
   (*client)->Start();
+  // A running server has learned its stream: the window starts once sluiced has re-indexed its
+  // rules by the key frequencies of the first posts (docs/rule-language.md, "Learned anchors"),
+  // which it does about a second after they flow.
+  const auto learning = Clock::now();
+  for (;;) {
+    Result<std::string> metrics = HttpGet(server.process->port(), "/metrics");
+    if (!metrics.ok()) return metrics.status();
+    if (MetricSum(*metrics, "sluice_rules_relearned_total") >= 1) break;
+    if (SecondsSince(learning) > 60) {
+      return Status::Internal("sluiced did not re-index its rules within 60 s of ingest");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const double learn_s = SecondsSince(learning);
   Result<Window> w = MeasureWindow(*server.process, client->get(), env.warmup, env.window);
   if (!w.ok()) return w.status();
   Result<int64_t> rss = ResidentBytes(server.process->pid());
@@ -299,6 +313,9 @@ Result<Sample> RunIngestWithRules(const BenchEnv& env, const RulesDataDir& prepa
   s.Add("rules_per_stream", static_cast<double>(prepared.rules_per_stream));
   s.Add("server_rules", w->MetricAtEnd("sluice_stream_rules"));
   s.Add("rules_memory_MB", w->MetricAtEnd("sluice_stream_rules_memory_bytes") / 1e6);
+  s.Add("rules_index_memory_MB", w->MetricAtEnd("sluice_rules_index_memory_bytes") / 1e6);
+  s.Add("rules_relearned", w->MetricAtEnd("sluice_rules_relearned_total"));
+  s.Add("learn_s", learn_s);
   s.Add("server_rss_MB", rss.ok() ? static_cast<double>(*rss) / 1e6 : -1);
   s.Add("start_s", start_s);  // sluiced start → listening: its rule logs replayed and compiled
   s.Add("setup_add_s", prepared.add_seconds);

@@ -22,8 +22,9 @@ constexpr auto kDrainTimeout = std::chrono::seconds(5);
 // A crash loses at most this much usage counting (docs/usage.md).
 constexpr auto kUsageSnapshotInterval = std::chrono::seconds(10);
 constexpr std::string_view kUsageFileName = "usage.snapshot";
-// How stale sluice_stream_rules_memory_bytes may be after a rule change.
-constexpr auto kRulesMemoryInterval = std::chrono::seconds(5);
+// How stale sluice_stream_rules_memory_bytes may be after a rule change, and how long the
+// rules may stay indexed by guesses once the pipeline has seen enough posts to learn from.
+constexpr auto kRulesUpkeepInterval = std::chrono::seconds(1);
 // Backfill reaches back 5 minutes whatever the recovery windows say.
 constexpr int64_t kMinRetentionMs = 5 * 60 * 1000;
 
@@ -108,8 +109,14 @@ Status ServerApp::Start() {
   context_->frontier = &frontier_;
   context_->manual_clock = manual_clock_.get();
   for (const StreamRules& rules : stream_rules_) context_->rules_of.emplace(rules.stream, rules);
-  rules_memory_timer_ = std::make_unique<asio::steady_timer>(context_->rules_pool.get_executor());
-  asio::post(context_->rules_pool, [this] { ScheduleRulesMemory(); });
+  rules_relearned_ = metrics_.AddCounter(
+      "sluice_rules_relearned_total",
+      "Re-indexes of the rules by the key frequencies of the posts matched so far.");
+  rules_index_memory_ = metrics_.AddGauge(
+      "sluice_rules_index_memory_bytes",
+      "Approximate heap bytes of the index the pipeline matches with (every stream's rules).");
+  rules_upkeep_timer_ = std::make_unique<asio::steady_timer>(context_->rules_pool.get_executor());
+  asio::post(context_->rules_pool, [this] { ScheduleRulesUpkeep(); });
   StartUsage();
   server_ = std::make_unique<HttpServer>(io_, *context_);
   // Listen runs here while the network thread already runs io_: bind on that thread.
@@ -195,12 +202,22 @@ Status ServerApp::OpenRuleStores() {
   return Status::Ok();
 }
 
-void ServerApp::ScheduleRulesMemory() {
-  rules_memory_timer_->expires_after(kRulesMemoryInterval);
-  rules_memory_timer_->async_wait([this](const boost::system::error_code& ec) {
-    if (ec || rules_memory_stopping_) return;
+void ServerApp::ScheduleRulesUpkeep() {
+  rules_upkeep_timer_->expires_after(kRulesUpkeepInterval);
+  rules_upkeep_timer_->async_wait([this](const boost::system::error_code& ec) {
+    if (ec || rules_upkeep_stopping_) return;
     for (const auto& [stream, rules] : context_->rules_of) rules.MeasureMemory();
-    ScheduleRulesMemory();
+    if (registry_->RelearnRuleAnchorsIfDue()) {
+      rules_relearned_->Add(1);
+      spdlog::info("rules: re-indexed by the key frequencies of {} sampled posts",
+                   registry_->key_frequencies().observed());
+    }
+    if (std::shared_ptr<const CombinedRules> index = registry_->combined_rules();
+        measured_index_.lock() != index) {
+      rules_index_memory_->Set(static_cast<int64_t>(index->MemoryBytes()));
+      measured_index_ = index;
+    }
+    ScheduleRulesUpkeep();
   });
 }
 
@@ -293,14 +310,14 @@ void ServerApp::Drain() {
   usage_timer_.reset();
   context_->replay_pool.join();
   // The timer is the rules thread's: cancel it there, or join would wait for it forever.
-  if (rules_memory_timer_) {
+  if (rules_upkeep_timer_) {
     asio::post(context_->rules_pool, [this] {
-      rules_memory_stopping_ = true;
-      rules_memory_timer_->cancel();
+      rules_upkeep_stopping_ = true;
+      rules_upkeep_timer_->cancel();
     });
   }
   context_->rules_pool.join();
-  rules_memory_timer_.reset();
+  rules_upkeep_timer_.reset();
   // The network thread has stopped: this thread may read the ledger now.
   if (usage_.dirty()) {
     if (Status s =

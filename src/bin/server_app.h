@@ -18,9 +18,9 @@
 #include "http/rules_handler.h"
 #include "http/server.h"
 #include "ingest/generator_source.h"
-#include "stream/rule_store.h"
 #include "stream/archive_frontier.h"
 #include "stream/pipeline.h"
+#include "stream/rule_store.h"
 #include "stream/stream_registry.h"
 #include "stream/usage_ledger.h"
 
@@ -47,8 +47,9 @@ class ServerApp {
   // Opens the rule store of every PowerTrack stream (data_dir/rules/<account>/<label>.log) and
   // gives each stream its rules, before any post flows.
   Status OpenRuleStores();
-  // Every kRulesMemoryInterval on the rules thread: the rules memory gauges of changed sets.
-  void ScheduleRulesMemory();
+  // Every kRulesUpkeepInterval on the rules thread: the rules memory gauges of changed sets,
+  // and the re-index of the rules by learned key frequencies when one is due.
+  void ScheduleRulesUpkeep();
   void StartUsage();
   void ScheduleUsageSnapshot();
   void SaveUsage();  // on the network thread: serialise, write on a worker
@@ -73,8 +74,11 @@ class ServerApp {
   std::vector<StreamRules> stream_rules_;
   std::unique_ptr<ServerContext> context_;
   std::unique_ptr<HttpServer> server_;
-  std::unique_ptr<boost::asio::steady_timer> rules_memory_timer_;  // on context_->rules_pool
-  bool rules_memory_stopping_ = false;                             // rules thread only
+  std::unique_ptr<boost::asio::steady_timer> rules_upkeep_timer_;  // on context_->rules_pool
+  bool rules_upkeep_stopping_ = false;                             // rules thread only
+  Counter* rules_relearned_ = nullptr;
+  Gauge* rules_index_memory_ = nullptr;
+  std::weak_ptr<const CombinedRules> measured_index_;  // rules thread only
   std::unique_ptr<GeneratorSource> generator_;
   std::thread network_thread_;
   std::thread file_thread_;

@@ -17,4 +17,8 @@ Status PostViewExtractor::Extract(std::string_view json, PostView& view) {
   return impl_->dom.Extract(json, view);
 }
 
+Status PostViewExtractor::ExtractPadded(std::string_view json, PostView& view) {
+  return impl_->dom.ExtractPadded(json, view);
+}
+
 }  // namespace sluice

@@ -16,7 +16,8 @@
 //  - text is read as X escapes it, `&amp;` `&lt;` `&gt;` turned back into & < >.
 //
 // Lifetime: string_views point into storage owned by the PostViewExtractor that filled the view;
-// they stay valid until that extractor's next Extract (or its destruction).
+// they stay valid until that extractor's next Extract or ExtractPadded (or its destruction), and
+// never point into the JSON passed in.
 #pragma once
 
 #include <cstdint>
@@ -116,10 +117,14 @@ class PostViewExtractor {
   PostViewExtractor& operator=(const PostViewExtractor&) = delete;
 
   // Extracts the view of `json` (one post, either shape), validating it fully. Copies into a
-  // padded buffer first. Fields the post lacks stay empty/zero. Errors (InvalidArgument): not
-  // JSON, not an object, no id — the same posts PostParser refuses, in its words; anything
-  // PostParser accepts yields a view.
+  // padded buffer the extractor keeps for the next post first. Fields the post lacks stay
+  // empty/zero. Errors (InvalidArgument): not JSON, not an object, no id — the same posts
+  // PostParser refuses, in its words; anything PostParser accepts yields a view.
   [[nodiscard]] Status Extract(std::string_view json, PostView& view);
+  // As Extract, without the copy: simdjson reads `json` in place.
+  // REQUIRES: the PostParser::kPadding (64) bytes after json.data() + json.size() are readable
+  // memory (any content: they are never interpreted), as for PostParser::ParseIdPadded.
+  [[nodiscard]] Status ExtractPadded(std::string_view json, PostView& view);
 
  private:
   struct Impl;

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "post/json_id.h"
 #include "post/post_parser.h"
@@ -140,6 +142,7 @@ using UserFields = Fields<kUserFieldCount>;
 
 struct DomPostViewReader::Impl : PostViewBuilder {
   simdjson::dom::parser parser;
+  std::vector<char> padded;  // Extract's copy of the post, PostParser::kPadding bytes longer
   PostView* view = nullptr;
 
   Status Fill(element root);
@@ -505,10 +508,24 @@ DomPostViewReader::DomPostViewReader() : impl_(std::make_unique<Impl>()) {}
 DomPostViewReader::~DomPostViewReader() = default;
 
 Status DomPostViewReader::Extract(std::string_view json, PostView& view) {
+  if (json.empty()) json = " ";  // so that the error names the same cause as PostParser's
+  // Our own buffer rather than simdjson's realloc_if_needed: it grows geometrically (simdjson's
+  // reallocates to the exact size each time a longer post comes) and is reused for every post.
+  std::vector<char>& padded = impl_->padded;
+  if (padded.size() < json.size() + PostParser::kPadding) {
+    padded.resize(std::max(json.size() + PostParser::kPadding, 2 * padded.size()));
+  }
+  std::memcpy(padded.data(), json.data(), json.size());
+  return ExtractPadded(std::string_view(padded.data(), json.size()), view);
+}
+
+Status DomPostViewReader::ExtractPadded(std::string_view json, PostView& view) {
+  if (json.empty()) return Extract(json, view);  // json.data() may be null
   ClearView(view);
-  if (json.empty()) json = " ";  // simdjson would memcpy from a null pointer
   element root;
-  const simdjson::error_code error = impl_->parser.parse(json.data(), json.size(), true).get(root);
+  // Every string of the DOM is copied into the parser's own buffer, so the view never points
+  // into `json`.
+  const simdjson::error_code error = impl_->parser.parse(json.data(), json.size(), false).get(root);
   if (error != SUCCESS) {
     return Status::InvalidArgument(std::string("invalid JSON: ") + simdjson::error_message(error));
   }

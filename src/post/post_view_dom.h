@@ -20,8 +20,9 @@ class DomPostViewReader {
   DomPostViewReader(const DomPostViewReader&) = delete;  // owns parse buffers and the arena
   DomPostViewReader& operator=(const DomPostViewReader&) = delete;
 
-  // As PostViewExtractor::Extract.
+  // As PostViewExtractor::Extract and ExtractPadded.
   [[nodiscard]] Status Extract(std::string_view json, PostView& view);
+  [[nodiscard]] Status ExtractPadded(std::string_view json, PostView& view);
 
  private:
   struct Impl;

@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <new>
 #include <string>
+#include <vector>
 
+#include "post/post_parser.h"
 #include "post/post_view.h"
 #include "post/post_view_test_util.h"
 #include "post/text_tokens.h"
@@ -147,6 +149,92 @@ TEST(PostViewGeneratedTest, AWarmExtractorDoesNotAllocate) {
     ASSERT_TRUE(extractor.Extract(batch.bytes(ref), view).ok());
   }
   EXPECT_EQ(allocations.load() - before, 0u);
+}
+
+// Every field of a view, one per line, to compare two views whole.
+std::string Describe(const PostView& v) {
+  std::string out;
+  auto list = [&](const char* name, const std::vector<std::string_view>& items) {
+    out += name;
+    for (std::string_view item : items) out.append(" [").append(item).append("]");
+    out += "\n";
+  };
+  auto number = [&](const char* name, double value) {
+    out += name + (" " + std::to_string(value)) + "\n";
+  };
+  number("id", static_cast<double>(v.id));
+  list("text_tokens", v.text_tokens);
+  list("texts", v.texts);
+  list("hashtags", v.hashtags);
+  list("mentions", v.mentions);
+  for (uint64_t id : v.mention_ids) out += std::to_string(id) + " ";
+  list("cashtags", v.cashtags);
+  list("urls", v.urls);
+  list("url_tokens", v.url_tokens);
+  list("user", {v.user_screen_name, v.lang, v.source_url, v.place_id, v.place_country,
+                v.retweeted_screen_name, v.in_reply_to_screen_name});
+  list("user_bio_tokens", v.user_bio_tokens);
+  list("user_name_tokens", v.user_name_tokens);
+  list("user_location_tokens", v.user_location_tokens);
+  list("source_tokens", v.source_tokens);
+  list("place_tokens", v.place_tokens);
+  for (uint64_t n : {v.user_id, v.retweeted_status_id, v.retweeted_user_id, v.in_reply_to_status_id,
+                     v.in_reply_to_user_id}) {
+    out += std::to_string(n) + " ";
+  }
+  for (int64_t n : {v.statuses_count, v.followers_count, v.friends_count, v.listed_count}) {
+    out += std::to_string(n) + " ";
+  }
+  if (v.place_box) {
+    number("box", v.place_box->west + v.place_box->south * 7 + v.place_box->east * 13 +
+                      v.place_box->north * 17);
+  }
+  if (v.point) number("point", v.point->longitude + v.point->latitude * 7);
+  for (bool flag : {v.verified, v.is_retweet, v.is_reply, v.is_quote, v.has_geo, v.has_links,
+                    v.has_media, v.has_images, v.has_videos, v.has_lang}) {
+    out += flag ? '1' : '0';
+  }
+  return out;
+}
+
+TEST(PostViewGeneratedTest, ExtractPaddedGivesTheSameViewAsExtract) {
+  const IngestBatch batch = GeneratePosts(5, 3000);
+  PostViewExtractor copying, in_place;
+  PostView want, got;
+  // Padding of any content: the posts that follow in the batch, or bytes that would change the
+  // post if simdjson read them as part of it.
+  const std::string garbage(PostParser::kPadding, '9');
+  std::string alone;
+  for (const IngestPostRef& ref : batch.posts) {
+    const std::string_view json = batch.bytes(ref);
+    ASSERT_TRUE(copying.Extract(json, want).ok()) << json;
+    const std::string expected = Describe(want);
+    if (ref.offset + ref.length + PostParser::kPadding <= batch.data.size()) {
+      ASSERT_TRUE(in_place.ExtractPadded(json, got).ok()) << json;
+      ASSERT_EQ(Describe(got), expected) << json;
+    }
+    alone.assign(json);
+    alone += garbage;
+    ASSERT_TRUE(in_place.ExtractPadded(std::string_view(alone).substr(0, json.size()), got).ok());
+    ASSERT_EQ(Describe(got), expected) << json;
+  }
+}
+
+TEST(PostViewGeneratedTest, ExtractPaddedRefusesWhatExtractRefuses) {
+  PostViewExtractor extractor;
+  PostView view;
+  for (std::string_view bad :
+       {std::string_view(), std::string_view("  "), std::string_view("{\"id_str\":"),
+        std::string_view("[1,2]"), std::string_view("{\"text\":\"no id\"}")}) {
+    const Status copied = extractor.Extract(bad, view);
+    std::string padded(bad);
+    padded.append(PostParser::kPadding, '}');
+    const Status in_place =
+        extractor.ExtractPadded(std::string_view(padded).substr(0, bad.size()), view);
+    EXPECT_FALSE(copied.ok()) << bad;
+    EXPECT_EQ(in_place.code(), copied.code()) << bad;
+    EXPECT_EQ(in_place.message(), copied.message()) << bad;
+  }
 }
 
 // CPU time, not wall time: the print should not depend on what else the machine runs.

@@ -1,10 +1,12 @@
 // Anchor sets (docs/rule-language.md "Matching"): keys such that every post a rule matches has at
-// least one, chosen by an estimated selectivity cost.
+// least one, chosen by an estimated selectivity cost: the share of posts with the key, measured
+// (KeyFrequencyTable) when the matcher has seen the stream, else guessed from the key alone.
 #include "rules/rule_anchors.h"
 
 #include <algorithm>
 #include <utility>
 
+#include "rules/key_frequencies.h"
 #include "rules/rule_program.h"
 
 namespace sluice::rules {
@@ -50,19 +52,37 @@ double KindCost(KeyKind kind) {
   }
 }
 
-AnchorSet One(KeyKind kind, std::string_view text, double cost) {
-  return AnchorSet{{KeyHash(kind, text)}, cost};
+// The cost of a key: its guessed share of posts (`prior`), or the measured one when there is a
+// table.
+class KeyCost {
+ public:
+  explicit KeyCost(const KeyFrequencyTable* table) : table_(table) {}
+  double operator()(uint64_t key, double prior) const {
+    return table_ ? table_->Share(key, prior) : prior;
+  }
+
+ private:
+  const KeyFrequencyTable* table_;
+};
+
+AnchorSet One(const KeyCost& cost, uint64_t key, double prior) {
+  return AnchorSet{{key}, cost(key, prior)};
 }
 
-// The rarest-looking token of a phrase: every post the phrase matches has all of them.
-std::optional<AnchorSet> RarestToken(KeyKind kind, const std::vector<std::string>& tokens,
-                                     double scale) {
+AnchorSet One(const KeyCost& cost, KeyKind kind, std::string_view text, double prior) {
+  return One(cost, KeyHash(kind, text), prior);
+}
+
+// The rarest token of a phrase: every post the phrase matches has all of them.
+std::optional<AnchorSet> RarestToken(const KeyCost& cost, KeyKind kind,
+                                     const std::vector<std::string>& tokens, double scale) {
   if (tokens.empty()) return AnchorSet{};  // never matches: needs no key
-  const std::string* best = &tokens[0];
+  std::optional<AnchorSet> best;
   for (const std::string& t : tokens) {
-    if (TokenCost(t) < TokenCost(*best)) best = &t;
+    AnchorSet a = One(cost, kind, t, TokenCost(t) * scale);
+    if (!best || a.cost < best->cost) best = std::move(a);
   }
-  return One(kind, *best, TokenCost(*best) * scale);
+  return best;
 }
 
 std::optional<AnchorSet> Union(std::optional<AnchorSet> a, std::optional<AnchorSet> b) {
@@ -72,17 +92,18 @@ std::optional<AnchorSet> Union(std::optional<AnchorSet> a, std::optional<AnchorS
   return a;
 }
 
-std::optional<AnchorSet> UserAnchor(const Term& term, KeyKind id_kind, KeyKind name_kind) {
+std::optional<AnchorSet> UserAnchor(const KeyCost& cost, const Term& term, KeyKind id_kind,
+                                    KeyKind name_kind) {
   if (const int64_t* id = std::get_if<int64_t>(&term.value)) {
-    return AnchorSet{{KeyHash(id_kind, static_cast<uint64_t>(*id))}, KindCost(id_kind)};
+    return One(cost, KeyHash(id_kind, static_cast<uint64_t>(*id)), KindCost(id_kind));
   }
-  return One(name_kind, FoldValue(term.text), KindCost(name_kind));
+  return One(cost, name_kind, FoldValue(term.text), KindCost(name_kind));
 }
 
-std::optional<AnchorSet> FlagAnchor(std::optional<MatchFlag> flag) {
+std::optional<AnchorSet> FlagAnchor(const KeyCost& cost, std::optional<MatchFlag> flag) {
   if (!flag) return AnchorSet{};
-  return AnchorSet{{KeyHash(KeyKind::kFlag, static_cast<uint64_t>(*flag) + 1)},
-                   KindCost(KeyKind::kFlag)};
+  return One(cost, KeyHash(KeyKind::kFlag, static_cast<uint64_t>(*flag) + 1),
+             KindCost(KeyKind::kFlag));
 }
 
 }  // namespace
@@ -113,82 +134,87 @@ std::optional<MatchFlag> FlagOfTerm(const Term& term) {
 
 namespace {
 
-std::optional<AnchorSet> TermAnchor(const Term& term) {
+std::optional<AnchorSet> TermAnchor(const KeyCost& cost, const Term& term) {
   switch (term.kind) {
     case TermKind::kKeyword:
     case TermKind::kPhrase:
     case TermKind::kProximity:
-      return RarestToken(KeyKind::kToken, term.tokens, 1.0);
+      return RarestToken(cost, KeyKind::kToken, term.tokens, 1.0);
     case TermKind::kUrl:
-      return RarestToken(KeyKind::kToken, TokenizeForMatch(term.text), 1.0);
+      return RarestToken(cost, KeyKind::kToken, TokenizeForMatch(term.text), 1.0);
+    // A post carries a contains: key only when the index's scanner looked for it: a new
+    // literal was never counted, so its count says nothing. These keep the guess.
     case TermKind::kContains:
-      return One(KeyKind::kContains, term.tokens[0], TokenCost(term.tokens[0]) * 2);
+      return One(KeyCost(nullptr), KeyKind::kContains, term.tokens[0],
+                 TokenCost(term.tokens[0]) * 2);
     case TermKind::kUrlContains: {
       const std::string value = FoldValue(term.text);
-      return One(KeyKind::kUrlContains, value, TokenCost(value));
+      return One(KeyCost(nullptr), KeyKind::kUrlContains, value, TokenCost(value));
     }
     case TermKind::kHashtag:
-      return One(KeyKind::kHashtag, term.tokens[0], KindCost(KeyKind::kHashtag));
+      return One(cost, KeyKind::kHashtag, term.tokens[0], KindCost(KeyKind::kHashtag));
     case TermKind::kMention:
-      return One(KeyKind::kMention, term.tokens[0], KindCost(KeyKind::kMention));
+      return One(cost, KeyKind::kMention, term.tokens[0], KindCost(KeyKind::kMention));
     case TermKind::kCashtag:
-      return One(KeyKind::kCashtag, term.tokens[0], KindCost(KeyKind::kCashtag));
+      return One(cost, KeyKind::kCashtag, term.tokens[0], KindCost(KeyKind::kCashtag));
     case TermKind::kFrom:
-      return UserAnchor(term, KeyKind::kFromId, KeyKind::kFromName);
+      return UserAnchor(cost, term, KeyKind::kFromId, KeyKind::kFromName);
     case TermKind::kTo:
-      return UserAnchor(term, KeyKind::kToId, KeyKind::kToName);
+      return UserAnchor(cost, term, KeyKind::kToId, KeyKind::kToName);
     case TermKind::kRetweetsOf:
-      return UserAnchor(term, KeyKind::kRetweetsOfId, KeyKind::kRetweetsOfName);
+      return UserAnchor(cost, term, KeyKind::kRetweetsOfId, KeyKind::kRetweetsOfName);
     case TermKind::kInReplyToStatusId:
     case TermKind::kRetweetsOfStatusId: {
       const KeyKind kind = term.kind == TermKind::kInReplyToStatusId ? KeyKind::kReplyToStatus
                                                                      : KeyKind::kRetweetOfStatus;
-      return AnchorSet{{KeyHash(kind, static_cast<uint64_t>(std::get<int64_t>(term.value)))},
-                       KindCost(kind)};
+      return One(cost, KeyHash(kind, static_cast<uint64_t>(std::get<int64_t>(term.value))),
+                 KindCost(kind));
     }
     case TermKind::kLang:
-      return One(KeyKind::kLang, FoldValue(term.text), KindCost(KeyKind::kLang));
+      return One(cost, KeyKind::kLang, FoldValue(term.text), KindCost(KeyKind::kLang));
     case TermKind::kPlaceCountry:
-      return One(KeyKind::kPlaceCountry, FoldValue(term.text), KindCost(KeyKind::kPlaceCountry));
+      return One(cost, KeyKind::kPlaceCountry, FoldValue(term.text),
+                 KindCost(KeyKind::kPlaceCountry));
     case TermKind::kBio:
-      return RarestToken(KeyKind::kBio, term.tokens, 2.0);
+      return RarestToken(cost, KeyKind::kBio, term.tokens, 2.0);
     case TermKind::kBioName:
-      return RarestToken(KeyKind::kBioName, term.tokens, 2.0);
+      return RarestToken(cost, KeyKind::kBioName, term.tokens, 2.0);
     case TermKind::kBioLocation:
-      return RarestToken(KeyKind::kBioLocation, term.tokens, 5.0);
+      return RarestToken(cost, KeyKind::kBioLocation, term.tokens, 5.0);
     case TermKind::kSource:
-      return Union(RarestToken(KeyKind::kSource, TokenizeForMatch(term.text), 20.0),
-                   One(KeyKind::kSourceUrl, FoldValue(term.text), KindCost(KeyKind::kSourceUrl)));
+      return Union(
+          RarestToken(cost, KeyKind::kSource, TokenizeForMatch(term.text), 20.0),
+          One(cost, KeyKind::kSourceUrl, FoldValue(term.text), KindCost(KeyKind::kSourceUrl)));
     case TermKind::kPlace:
-      return Union(RarestToken(KeyKind::kPlace, TokenizeForMatch(term.text), 1.0),
-                   One(KeyKind::kPlaceId, FoldValue(term.text), KindCost(KeyKind::kPlaceId)));
+      return Union(RarestToken(cost, KeyKind::kPlace, TokenizeForMatch(term.text), 1.0),
+                   One(cost, KeyKind::kPlaceId, FoldValue(term.text), KindCost(KeyKind::kPlaceId)));
     case TermKind::kHas:
     case TermKind::kIs:
-      return FlagAnchor(FlagOfTerm(term));
+      return FlagAnchor(cost, FlagOfTerm(term));
     default:  // counts, sample:, geo: no key (a range or an area is not one value)
       return std::nullopt;
   }
 }
 
-std::optional<AnchorSet> NodeAnchor(const Node& node) {
+std::optional<AnchorSet> NodeAnchor(const KeyCost& cost, const Node& node) {
   switch (node.kind) {
     case NodeKind::kTerm:
-      return TermAnchor(node.term);
+      return TermAnchor(cost, node.term);
     case NodeKind::kNot:
       return std::nullopt;
     case NodeKind::kGroup:
-      return NodeAnchor(node.children[0]);
+      return NodeAnchor(cost, node.children[0]);
     case NodeKind::kAnd: {
       std::optional<AnchorSet> best;
       for (const Node& child : node.children) {
-        std::optional<AnchorSet> a = NodeAnchor(child);
+        std::optional<AnchorSet> a = NodeAnchor(cost, child);
         if (a && (!best || a->cost < best->cost)) best = std::move(a);
       }
       return best;
     }
     case NodeKind::kOr: {
       std::optional<AnchorSet> all = AnchorSet{};
-      for (const Node& child : node.children) all = Union(std::move(all), NodeAnchor(child));
+      for (const Node& child : node.children) all = Union(std::move(all), NodeAnchor(cost, child));
       return all;
     }
   }
@@ -200,29 +226,29 @@ std::optional<AnchorSet> NodeAnchor(const Node& node) {
 using Clause = AnchorSet;
 
 // Clauses every post `node` matches satisfies.
-void RequiredClauses(const Node& node, std::vector<Clause>& out) {
+void RequiredClauses(const KeyCost& cost, const Node& node, std::vector<Clause>& out) {
   switch (node.kind) {
     case NodeKind::kTerm: {
       const Term& term = node.term;
       if (term.kind == TermKind::kKeyword || term.kind == TermKind::kPhrase ||
           term.kind == TermKind::kProximity) {
         for (const std::string& token : term.tokens) {
-          out.push_back(One(KeyKind::kToken, token, TokenCost(token)));
+          out.push_back(One(cost, KeyKind::kToken, token, TokenCost(token)));
         }
         return;
       }
-      std::optional<AnchorSet> anchor = TermAnchor(term);
+      std::optional<AnchorSet> anchor = TermAnchor(cost, term);
       if (anchor && !anchor->keys.empty()) out.push_back(std::move(*anchor));
       return;
     }
     case NodeKind::kGroup:
-      RequiredClauses(node.children[0], out);
+      RequiredClauses(cost, node.children[0], out);
       return;
     case NodeKind::kAnd:
-      for (const Node& child : node.children) RequiredClauses(child, out);  // kNot adds none
+      for (const Node& child : node.children) RequiredClauses(cost, child, out);  // kNot adds none
       return;
     case NodeKind::kOr: {
-      std::optional<AnchorSet> any = NodeAnchor(node);
+      std::optional<AnchorSet> any = NodeAnchor(cost, node);
       if (any && !any->keys.empty()) out.push_back(std::move(*any));
       return;
     }
@@ -250,24 +276,24 @@ uint64_t EncodePrefilter(std::vector<Clause> clauses, uint64_t anchor) {
 
 // Appends the anchors of `node`, each with its prefilter from `context` (the clauses required
 // by the ANDs above it) and its own path; false when `node` has no anchor set.
-bool CollectAnchors(const Node& node, const std::vector<Clause>& context,
+bool CollectAnchors(const KeyCost& cost, const Node& node, const std::vector<Clause>& context,
                     std::vector<FilteredAnchor>& out) {
   switch (node.kind) {
     case NodeKind::kTerm: {
-      std::optional<AnchorSet> anchor = TermAnchor(node.term);
+      std::optional<AnchorSet> anchor = TermAnchor(cost, node.term);
       if (!anchor) return false;
       std::vector<Clause> clauses = context;
-      RequiredClauses(node, clauses);
+      RequiredClauses(cost, node, clauses);
       for (uint64_t key : anchor->keys) out.push_back({key, EncodePrefilter(clauses, key)});
       return true;
     }
     case NodeKind::kNot:
       return false;
     case NodeKind::kGroup:
-      return CollectAnchors(node.children[0], context, out);
+      return CollectAnchors(cost, node.children[0], context, out);
     case NodeKind::kOr:
       for (const Node& child : node.children) {
-        if (!CollectAnchors(child, context, out)) return false;
+        if (!CollectAnchors(cost, child, context, out)) return false;
       }
       return true;
     case NodeKind::kAnd: {
@@ -275,7 +301,7 @@ bool CollectAnchors(const Node& node, const std::vector<Clause>& context,
       const Node* best = nullptr;
       double best_cost = 0;
       for (const Node& child : node.children) {
-        std::optional<AnchorSet> a = NodeAnchor(child);
+        std::optional<AnchorSet> a = NodeAnchor(cost, child);
         if (a && (!best || a->cost < best_cost)) {
           best = &child;
           best_cost = a->cost;
@@ -284,9 +310,9 @@ bool CollectAnchors(const Node& node, const std::vector<Clause>& context,
       if (!best) return false;
       std::vector<Clause> clauses = context;
       for (const Node& child : node.children) {
-        if (&child != best) RequiredClauses(child, clauses);
+        if (&child != best) RequiredClauses(cost, child, clauses);
       }
-      return CollectAnchors(*best, clauses, out);
+      return CollectAnchors(cost, *best, clauses, out);
     }
   }
   return false;
@@ -294,9 +320,10 @@ bool CollectAnchors(const Node& node, const std::vector<Clause>& context,
 
 }  // namespace
 
-std::optional<std::vector<FilteredAnchor>> RuleFilteredAnchors(const Rule& rule) {
+std::optional<std::vector<FilteredAnchor>> RuleFilteredAnchors(
+    const Rule& rule, const KeyFrequencyTable* frequencies) {
   std::vector<FilteredAnchor> anchors;
-  if (!CollectAnchors(rule.root, {}, anchors)) return std::nullopt;
+  if (!CollectAnchors(KeyCost(frequencies), rule.root, {}, anchors)) return std::nullopt;
   std::sort(anchors.begin(), anchors.end(), [](const FilteredAnchor& a, const FilteredAnchor& b) {
     return a.key != b.key ? a.key < b.key : a.prefilter < b.prefilter;
   });

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "rules/key_frequencies.h"
 #include "rules/match_keys.h"
 #include "rules/rule_ast.h"
 
@@ -19,14 +20,17 @@ namespace sluice::rules {
 struct FilteredAnchor {
   uint64_t key;
   uint64_t prefilter;
+  bool operator==(const FilteredAnchor&) const = default;
 };
 
 // Keys such that every post `rule` matches has at least one of them (a term gives its most
 // selective key; AND the cheapest child's; OR the union; negations none), each with its
 // prefilter; a key reached on two paths gets no prefilter (either path may be the one that
 // matches). nullopt: no such set (the rule must be checked against every post). Empty: the
-// rule can never match.
-std::optional<std::vector<FilteredAnchor>> RuleFilteredAnchors(const Rule& rule);
+// rule can never match. Costs are the measured shares of `frequencies` when given, else guesses
+// from the keys themselves; whether a set exists does not depend on them.
+std::optional<std::vector<FilteredAnchor>> RuleFilteredAnchors(
+    const Rule& rule, const KeyFrequencyTable* frequencies = nullptr);
 
 // The flag a has:/is: term tests; nullopt for other terms.
 std::optional<MatchFlag> FlagOfTerm(const Term& term);

@@ -7,7 +7,8 @@
 namespace sluice {
 
 std::shared_ptr<const CombinedRules> CombinedRules::Build(
-    std::vector<std::shared_ptr<const rules::RuleSet>> per_slot) {
+    std::vector<std::shared_ptr<const rules::RuleSet>> per_slot,
+    std::shared_ptr<const rules::KeyFrequencyTable> frequencies) {
   auto combined = std::shared_ptr<CombinedRules>(new CombinedRules());
   size_t total = 0;
   int non_empty = 0;
@@ -20,9 +21,14 @@ std::shared_ptr<const CombinedRules> CombinedRules::Build(
     last_non_empty = static_cast<int>(s);
   }
   if (non_empty <= 1) {
-    // The common case of one stream with rules (and of none): its own set is the index.
+    // The common case of one stream with rules (and of none): its rules are the index, in a
+    // set of their own, so that a re-index (RulesBoard::RelearnIfDue) leaves no second index
+    // behind in the stream's set, which lives until its next change.
     combined->single_slot_ = last_non_empty;
-    combined->index_ = last_non_empty >= 0 ? per_slot[last_non_empty] : rules::RuleSet::Build({});
+    combined->index_ = rules::RuleSet::Build(
+        last_non_empty >= 0 ? per_slot[last_non_empty]->rules()
+                            : std::vector<std::shared_ptr<const rules::CompiledRule>>(),
+        std::move(frequencies));
     combined->index_->PrepareIndex();  // here, not on the pipeline thread's first match
     combined->per_slot_ = std::move(per_slot);
     return combined;
@@ -77,7 +83,7 @@ std::shared_ptr<const CombinedRules> CombinedRules::Build(
                                                       static_cast<uint32_t>(p)};
     }
   }
-  combined->index_ = rules::RuleSet::Build(std::move(unique));
+  combined->index_ = rules::RuleSet::Build(std::move(unique), std::move(frequencies));
   combined->index_->PrepareIndex();
   combined->per_slot_ = std::move(per_slot);
   return combined;
@@ -123,7 +129,26 @@ RulesBoard::RulesBoard(size_t slots)
 void RulesBoard::Set(size_t slot, std::shared_ptr<const rules::RuleSet> rules) {
   std::lock_guard lock(mu_);
   per_slot_[slot] = std::move(rules);
-  current_.store(CombinedRules::Build(per_slot_), std::memory_order_release);
+  PublishLocked();
+}
+
+bool RulesBoard::RelearnIfDue() {
+  std::lock_guard lock(mu_);
+  const uint64_t observed = frequencies_.observed();
+  const bool due = learned_at_ < kFirstLearning ? observed >= kFirstLearning
+                                                : observed >= learned_at_ + kRelearnPosts;
+  if (!due || current_.load(std::memory_order_acquire)->empty()) return false;
+  PublishLocked();
+  return true;
+}
+
+void RulesBoard::PublishLocked() {
+  // Too few posts say less than the guesses: the table blends them in, but an index anchored
+  // by a handful of posts would be rebuilt at once anyway.
+  learned_at_ = frequencies_.observed();
+  current_.store(CombinedRules::Build(
+                     per_slot_, learned_at_ >= kFirstLearning ? frequencies_.Snapshot() : nullptr),
+                 std::memory_order_release);
 }
 
 }  // namespace sluice

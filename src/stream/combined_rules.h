@@ -5,7 +5,9 @@
 //
 // RulesBoard publishes a new CombinedRules whenever a stream's rules change (built on the
 // caller's thread: the Rules API's worker, never the pipeline), as an immutable snapshot that
-// the pipeline and replays load with one atomic read.
+// the pipeline and replays load with one atomic read. It also keeps the key frequencies the
+// pipeline observes, indexes with them, and re-indexes once they have been learned
+// (RelearnIfDue): the same rules, filed under the keys the stream shows to be rarest.
 #pragma once
 
 #include <atomic>
@@ -29,9 +31,11 @@ struct CombinedMatch {
 
 class CombinedRules {
  public:
-  // per_slot[s]: stream slot s's rules; null or empty for a stream without rules.
+  // per_slot[s]: stream slot s's rules; null or empty for a stream without rules. The index
+  // is anchored with `frequencies` when given (rules::RuleSet::Build).
   static std::shared_ptr<const CombinedRules> Build(
-      std::vector<std::shared_ptr<const rules::RuleSet>> per_slot);
+      std::vector<std::shared_ptr<const rules::RuleSet>> per_slot,
+      std::shared_ptr<const rules::KeyFrequencyTable> frequencies = nullptr);
 
   bool empty() const { return index_->empty(); }
   size_t slot_count() const { return per_slot_.size(); }
@@ -47,8 +51,8 @@ class CombinedRules {
  private:
   CombinedRules() = default;
   std::vector<std::shared_ptr<const rules::RuleSet>> per_slot_;
-  // One entry per distinct rule value. When only one stream has rules, that stream's own set
-  // (nothing to share, nothing to copy): `single_slot_` is its slot and owners_ is empty.
+  // One entry per distinct rule value. When only one stream has rules, that stream's rules in
+  // their order (nothing to share): `single_slot_` is its slot and owners_ is empty.
   std::shared_ptr<const rules::RuleSet> index_;
   int single_slot_ = -1;
   // Owners of distinct rule u: owners_[owner_begin_[u] .. owner_begin_[u + 1]).
@@ -74,9 +78,26 @@ class RulesBoard {
     return current_.load(std::memory_order_acquire);
   }
 
+  // Where the matcher's threads report a sample of the posts they matched (MatchScratch::keys).
+  rules::KeyFrequencies& key_frequencies() { return frequencies_; }
+
+  // Re-indexes the current rules with the frequencies observed so far and publishes the result,
+  // when enough new posts were observed since the index in use was built: kFirstLearning
+  // (the first time), then every kRelearnPosts. Returns whether it did. Thread-safe; meant for
+  // a periodic timer off the pipeline (an index of 250,000 rules takes about half a second).
+  bool RelearnIfDue();
+
+  static constexpr uint64_t kFirstLearning = 4096;
+  static constexpr uint64_t kRelearnPosts = uint64_t{1} << 22;
+
  private:
+  // Builds and publishes from per_slot_ with the current frequencies. REQUIRES: mu_ held.
+  void PublishLocked();
+
   std::mutex mu_;
   std::vector<std::shared_ptr<const rules::RuleSet>> per_slot_;  // guarded by mu_
+  uint64_t learned_at_ = 0;  // observed() when the index in use was built; guarded by mu_
+  rules::KeyFrequencies frequencies_;
   std::atomic<std::shared_ptr<const CombinedRules>> current_;
 };
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <span>
 
 #include "base/time_format.h"
 #include "stream/matching_rules.h"
@@ -162,6 +163,8 @@ void Pipeline::PushArchived(Archived item) {
 // --- fan-out stage ---------------------------------------------------------------------------
 
 void Pipeline::RunFanOut() {
+  // Started here rather than in Start so that their threads list after the stage's own.
+  match_workers_ = std::make_unique<MatchWorkers>(options_.match_threads);
   std::deque<Archived> items;
   for (;;) {
     {
@@ -189,6 +192,7 @@ void Pipeline::RunFanOut() {
     }
     items.clear();
   }
+  match_workers_.reset();  // joins the helpers
 }
 
 void Pipeline::ProcessArchived(Archived& item) {
@@ -201,21 +205,31 @@ void Pipeline::ProcessArchived(Archived& item) {
   const auto& streams = registry_.streams();
   batch_rules_ = registry_.combined_rules();
   const bool any_rules = !batch_rules_->empty();
+  // One view and one match per post, for every stream's rules, on several threads; then every
+  // post is serialised here, in order.
+  if (any_rules) match_workers_->Run(batch, *batch_rules_, &registry_.key_frequencies());
+  uint64_t matched = 0;
+  uint64_t failed = 0;
   for (size_t p = 0; p < batch.posts.size(); ++p) {
     const IngestPostRef& post = batch.posts[p];
     const std::string_view bytes = batch.bytes(post);
     const uint64_t seq = item.first_seq + p;
     if (any_rules) {
-      // One view and one match per post, for every stream's rules.
-      if (extractor_.Extract(bytes, view_).ok()) {
-        posts_matched_->Add(1);
-        batch_rules_->Match(view_, match_scratch_, matched_);
-        for (uint32_t slot : matched_.slots) {
+      if (match_workers_->extracted(p)) {
+        ++matched;
+        // Hits come grouped by slot: one annotated copy per slot.
+        const std::span<const MatchWorkers::Hit> hits = match_workers_->hits(p);
+        for (size_t i = 0; i < hits.size();) {
+          const uint32_t slot = hits[i].slot;
+          annotation_.clear();
+          for (; i < hits.size() && hits[i].slot == slot; ++i) {
+            annotation_.push_back(hits[i].position);
+          }
           AddToChannel(builders_[slot][0], bytes, seq, item.hour_ms,
-                       &batch_rules_->slot_rules(slot), &matched_.per_slot[slot]);
+                       &batch_rules_->slot_rules(slot), &annotation_);
         }
       } else {
-        view_failures_->Add(1);
+        ++failed;
       }
     }
     for (size_t s = 0; s < streams.size(); ++s) {
@@ -223,6 +237,8 @@ void Pipeline::ProcessArchived(Archived& item) {
       if (c >= 0) AddToChannel(builders_[s][c], bytes, seq, item.hour_ms);
     }
   }
+  if (matched > 0) posts_matched_->Add(matched);
+  if (failed > 0) view_failures_->Add(failed);
   batch_rules_.reset();
 }
 

@@ -7,7 +7,9 @@
 //  - the fan-out stage decides per post which stream channels carry it (one match of the post
 //    against every stream's rules; samples by id), serialises each channel's share once (plain,
 //    and deflated once when the channel has gzip connections), hands the immutable chunks to the
-//    network thread and acknowledges batches.
+//    network thread and acknowledges batches. When streams have rules, it extracts and matches
+//    a batch's posts together with helper threads (MatchWorkers), then serialises them alone,
+//    in order.
 //
 // Visibility: a post reaches connections only after the archive accepted it. Durability: a
 // batch's on_durable callback runs once the archive's fsync policy covers all its posts and its
@@ -32,11 +34,11 @@
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "gzip/gzip.h"
-#include "post/post_view.h"
 #include "rules/rule_set.h"
 #include "stream/archive_frontier.h"
 #include "stream/combined_rules.h"
 #include "stream/ingest_queue.h"
+#include "stream/match_workers.h"
 #include "stream/stream_registry.h"
 
 namespace sluice {
@@ -50,6 +52,9 @@ struct PipelineOptions {
   uint64_t max_archived_bytes = 32ull << 20;
   int deflate_level = 1;
   int64_t sync_poll_ms = 20;  // how often an idle pipeline checks for a due fsync
+  // Threads that extract and match posts, the fan-out thread included: 1 matches on the fan-out
+  // thread alone; 0 means MatchWorkers::DefaultThreads() (the hardware's, at most 4).
+  size_t match_threads = 0;
 };
 
 // Runs a closure on the network thread (asio::post in the server).
@@ -155,12 +160,11 @@ class Pipeline final : public IngestSink {
   std::deque<PendingAck> pending_acks_;
 
   // Matching (PowerTrack streams): every stream's rules as loaded for the batch in hand, one
-  // post view and one match per post for all of them.
+  // post view and one match per post for all of them. The workers live as long as the fan-out
+  // thread runs (it starts and joins their helpers).
   std::shared_ptr<const CombinedRules> batch_rules_;
-  PostViewExtractor extractor_;
-  PostView view_;
-  rules::MatchScratch match_scratch_;
-  CombinedMatch matched_;
+  std::unique_ptr<MatchWorkers> match_workers_;
+  std::vector<uint32_t> annotation_;  // one slot's matched rule positions, reused
 
   // Bytes handed to the network thread and not yet published there.
   std::mutex inflight_mu_;

@@ -9,10 +9,14 @@
 #include <tuple>
 
 #include "base/snowflake.h"
+#include "post/post_view_test_util.h"
 #include "post/sample.h"
+#include "rules/rule_set_test_util.h"
 
 namespace sluice {
 namespace {
+
+using rules::testing::CompileRuleSet;
 
 class RecordingSubscriber : public Subscriber {
  public:
@@ -47,39 +51,40 @@ class ManualExecutor {
   std::vector<std::function<void()>> work_;
 };
 
-class PipelineTest : public ::testing::Test {
+// A pipeline over a temp archive (fsync per append), with the given streams of account acme;
+// the test's thread plays the network thread (executor_).
+class PipelineHarness {
  protected:
-  void SetUp() override {
+  PipelineHarness(std::vector<StreamConfig> streams, PipelineOptions options) {
     char pattern[] = "/tmp/sluice-pipeline-XXXXXX";
     dir_ = mkdtemp(pattern);
     config_.accounts.push_back(AccountConfig{"acme", {}, {}, {}});
-    StreamConfig decahose;
-    decahose.label = "decahose";
-    decahose.kind = StreamKind::kDecahose;
-    StreamConfig sample;
-    sample.label = "sample";
-    sample.kind = StreamKind::kSample;
-    StreamConfig prod;
-    prod.label = "prod";
-    config_.accounts[0].streams = {decahose, sample, prod};
+    config_.accounts[0].streams = std::move(streams);
     registry_ = std::make_unique<StreamRegistry>(config_, metrics_);
-    archive::WriterOptions options;
-    options.dir = dir_;
-    options.sync_mode = archive::SyncMode::kAlways;
-    auto writer = archive::Writer::Open(options, clock_, nullptr, nullptr);
-    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    archive::WriterOptions writer_options;
+    writer_options.dir = dir_;
+    writer_options.sync_mode = archive::SyncMode::kAlways;
+    auto writer = archive::Writer::Open(writer_options, clock_, nullptr, nullptr);
+    EXPECT_TRUE(writer.ok()) << writer.status().ToString();
     pipeline_ = std::make_unique<Pipeline>(
-        PipelineOptions{}, std::move(writer).value(), *registry_,
+        options, std::move(writer).value(), *registry_,
         [this](std::function<void()> f) { executor_.Post(std::move(f)); }, frontier_, clock_,
         metrics_);
   }
-  void TearDown() override {
+  ~PipelineHarness() {
     // Stop may wait for the "network thread" to take what was posted.
     auto stopped = std::async(std::launch::async, [&] { pipeline_.reset(); });
     while (stopped.wait_for(std::chrono::milliseconds(1)) != std::future_status::ready) {
       executor_.RunAll();
     }
     std::filesystem::remove_all(dir_);
+  }
+
+  static StreamConfig Config(std::string label, StreamKind kind) {
+    StreamConfig config;
+    config.label = std::move(label);
+    config.kind = kind;
+    return config;
   }
 
   std::filesystem::path dir_;
@@ -90,6 +95,15 @@ class PipelineTest : public ::testing::Test {
   std::unique_ptr<StreamRegistry> registry_;
   ManualExecutor executor_;
   std::unique_ptr<Pipeline> pipeline_;
+};
+
+class PipelineTest : public ::testing::Test, protected PipelineHarness {
+ protected:
+  PipelineTest()
+      : PipelineHarness(
+            {Config("decahose", StreamKind::kDecahose), Config("sample", StreamKind::kSample),
+             Config("prod", StreamKind::kPowerTrack)},
+            PipelineOptions{}) {}
 };
 
 TEST_F(PipelineTest, EachChannelGetsExactlyItsPostsAndAckFollowsFanOut) {
@@ -161,17 +175,6 @@ TEST_F(PipelineTest, EachChannelGetsExactlyItsPostsAndAckFollowsFanOut) {
   EXPECT_EQ(seqs, want_seqs);
 }
 
-std::shared_ptr<const rules::RuleSet> MakeRules(
-    const std::vector<std::tuple<uint64_t, std::string, std::string>>& rules) {
-  std::vector<std::shared_ptr<const rules::CompiledRule>> compiled;
-  for (const auto& [id, value, tag] : rules) {
-    auto rule = rules::CompiledRule::Compile({id, value, tag, 0});
-    EXPECT_TRUE(rule.ok()) << value;
-    if (rule.ok()) compiled.push_back(*rule);
-  }
-  return rules::RuleSet::Build(std::move(compiled));
-}
-
 std::string TextPost(uint64_t id, const std::string& text) {
   return "{\"id_str\":\"" + std::to_string(id) + "\",\"text\":\"" + text + "\"}";
 }
@@ -180,7 +183,7 @@ TEST_F(PipelineTest, PowerTrackCarriesMatchedPostsWithTheirRulesAndSwapsRulesBet
   Stream* prod = registry_->FindStream("acme", "prod");
   auto subscriber = std::make_shared<RecordingSubscriber>(false);
   (void)prod->channel(0).Admit(subscriber);
-  prod->SetRules(MakeRules({{11, "cat", "pets"}, {12, "cat dog", "both"}, {13, "fish", ""}}));
+  prod->SetRules(CompileRuleSet({{11, "cat", "pets"}, {12, "cat dog", "both"}, {13, "fish", ""}}));
   pipeline_->Start();
 
   auto submit = [&](std::vector<std::pair<uint64_t, std::string>> posts) {
@@ -193,7 +196,7 @@ TEST_F(PipelineTest, PowerTrackCarriesMatchedPostsWithTheirRulesAndSwapsRulesBet
     executor_.RunAll();
   };
   submit({{101, "a cat"}, {102, "Dog and CAT"}, {103, "nothing"}, {104, "fish"}});
-  prod->SetRules(MakeRules({{13, "fish", ""}, {14, "nothing", "n"}}));
+  prod->SetRules(CompileRuleSet({{13, "fish", ""}, {14, "nothing", "n"}}));
   submit({{105, "a cat"}, {106, "nothing fish"}});
 
   std::string all;
@@ -213,6 +216,105 @@ TEST_F(PipelineTest, PowerTrackCarriesMatchedPostsWithTheirRulesAndSwapsRulesBet
   std::vector<uint64_t> seqs;
   for (const auto& c : subscriber->chunks) seqs.insert(seqs.end(), c->seqs.begin(), c->seqs.end());
   EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 4, 6}));
+}
+
+// A pipeline with two PowerTrack streams that have rules and a decahose, run with a given
+// number of match threads; records what each channel received.
+class PowerTrackRun : PipelineHarness {
+ public:
+  explicit PowerTrackRun(size_t match_threads)
+      : PipelineHarness(
+            {Config("prod", StreamKind::kPowerTrack), Config("dev", StreamKind::kPowerTrack),
+             Config("decahose", StreamKind::kDecahose)},
+            Options(match_threads)) {
+    Stream* prod_stream = registry_->FindStream("acme", "prod");
+    Stream* dev_stream = registry_->FindStream("acme", "dev");
+    (void)prod_stream->channel(0).Admit(subscribers_[0]);
+    (void)dev_stream->channel(0).Admit(subscribers_[1]);
+    (void)registry_->FindStream("acme", "decahose")->ChannelOfPartition(1).Admit(subscribers_[2]);
+    prod_stream->SetRules(CompileRuleSet(
+        {{1, "the", "p1"}, {2, "you", "p2"}, {3, "has:links", "p3"}, {4, "and", ""}}));
+    dev_stream->SetRules(
+        CompileRuleSet({{5, "the", "d5"}, {6, "you is", "d6"}, {7, "has:media", ""}}));
+    pipeline_->Start();
+  }
+
+  void Submit(IngestBatch batch) {
+    std::promise<Status> durable;
+    batch.on_durable = [&](Status s) { durable.set_value(s); };
+    ASSERT_TRUE(pipeline_->Submit(std::move(batch)).ok());
+    ASSERT_TRUE(durable.get_future().get().ok());
+    executor_.RunAll();
+  }
+  // Per subscriber (prod, dev, decahose): its bytes, and the sequences its chunks list.
+  std::vector<std::pair<std::string, std::vector<uint64_t>>> Received() const {
+    std::vector<std::pair<std::string, std::vector<uint64_t>>> out;
+    for (const auto& subscriber : subscribers_) {
+      auto& [bytes, seqs] = out.emplace_back();
+      for (const auto& c : subscriber->chunks) {
+        bytes += c->plain;
+        seqs.insert(seqs.end(), c->seqs.begin(), c->seqs.end());
+      }
+    }
+    return out;
+  }
+  uint64_t Counter(const std::string& name) { return metrics_.AddCounter(name, "")->value(); }
+
+ private:
+  static PipelineOptions Options(size_t match_threads) {
+    PipelineOptions options;
+    options.match_threads = match_threads;
+    return options;
+  }
+
+  std::shared_ptr<RecordingSubscriber> subscribers_[3] = {
+      std::make_shared<RecordingSubscriber>(false), std::make_shared<RecordingSubscriber>(false),
+      std::make_shared<RecordingSubscriber>(false)};
+};
+
+TEST(PipelineMatchThreadsTest, SeveralMatchThreadsDeliverExactlyWhatOneDoes) {
+  // Batches of several hundred posts (matched in parallel), with posts whose view fails among
+  // them, and a small one (matched serially).
+  auto batches = [] {
+    std::vector<IngestBatch> out;
+    for (uint64_t seed : {11, 12}) {
+      const IngestBatch generated = GeneratePosts(seed, 700);
+      IngestBatch batch;
+      for (size_t p = 0; p < generated.size(); ++p) {
+        const IngestPostRef& ref = generated.posts[p];
+        batch.Add(ref.id, generated.bytes(ref));
+        // Not JSON, with an id the decahose's partition 1 carries (the generated ones are not).
+        if (p % 250 == 100) batch.Add(MakeSnowflake(1767225600610, 1, p), "{\"id_str\":");
+      }
+      out.push_back(std::move(batch));
+    }
+    const IngestBatch small = GeneratePosts(13, 20);
+    out.push_back(small);
+    return out;
+  };
+  PowerTrackRun serial(1);
+  for (IngestBatch& batch : batches()) serial.Submit(std::move(batch));
+  const auto want = serial.Received();
+  // Both PowerTrack streams got a good share of the posts (the rules match often).
+  EXPECT_GT(want[0].second.size(), 300u);
+  EXPECT_GT(want[1].second.size(), 300u);
+  EXPECT_NE(want[0].first, want[1].first);
+  EXPECT_EQ(want[2].second.size(), 6u);
+  EXPECT_EQ(serial.Counter("sluice_match_view_failures_total"), 6u);
+  EXPECT_EQ(serial.Counter("sluice_match_posts_total"), 2 * 700u + 20u);
+
+  for (size_t threads : {2, 3}) {
+    PowerTrackRun parallel(threads);
+    for (IngestBatch& batch : batches()) parallel.Submit(std::move(batch));
+    const auto got = parallel.Received();
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_TRUE(got[i].first == want[i].first) << "subscriber " << i << ", threads " << threads;
+      EXPECT_EQ(got[i].second, want[i].second) << "subscriber " << i << ", threads " << threads;
+    }
+    EXPECT_EQ(parallel.Counter("sluice_match_view_failures_total"), 6u);
+    EXPECT_EQ(parallel.Counter("sluice_match_posts_total"), 2 * 700u + 20u);
+  }
 }
 
 TEST_F(PipelineTest, EmptyBatchIsAcknowledgedAtOnce) {

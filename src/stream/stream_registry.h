@@ -42,6 +42,10 @@ class StreamRegistry {
   const std::vector<std::unique_ptr<Stream>>& streams() const { return streams_; }
   // Every stream's rules, combined; stream i of streams() is slot i.
   std::shared_ptr<const CombinedRules> combined_rules() const { return rules_board_->current(); }
+  // The pipeline reports a sample of the posts it matched here (RulesBoard).
+  rules::KeyFrequencies& key_frequencies() { return rules_board_->key_frequencies(); }
+  // Re-indexes every stream's rules by the key frequencies seen, when due (RulesBoard).
+  bool RelearnRuleAnchorsIfDue() { return rules_board_->RelearnIfDue(); }
 
  private:
   std::map<std::string, Account, std::less<>> accounts_;
