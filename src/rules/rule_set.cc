@@ -53,10 +53,10 @@ struct RuleSet::Index {
   std::vector<uint64_t> filter;
   uint64_t filter_mask = 0;
 
-  std::vector<Posting> postings;  // ascending rule positions within a list
-  // postings[i].prefilter, apart: the scan of a list reads these 8 bytes a posting and touches
-  // the posting itself only for the few that pass.
-  std::vector<uint64_t> posting_prefilters;
+  // Ascending rule positions within a list. A posting carries its prefilter: with anchors
+  // learned from the stream most lists are short, and the posting that passes is then in the
+  // cache line its prefilter brought.
+  std::vector<Posting> postings;
   std::vector<Posting> always;  // unanchored rules, ascending
   std::unique_ptr<LiteralScanner> scanner;
 
@@ -97,7 +97,6 @@ struct MatchScratch::Impl {
   std::vector<uint64_t> hits;  // key hashes that pass the index's filter
   std::vector<RuleSet::Index::Posting> candidates;
   struct List {
-    const uint64_t* prefilters;
     const ProgramRef* postings;
     uint32_t count;
   };
@@ -264,8 +263,6 @@ void RuleSet::BuildIndex() const {
     }
   }
 
-  index.posting_prefilters.reserve(index.postings.size());
-  for (const Index::Posting& p : index.postings) index.posting_prefilters.push_back(p.prefilter);
   if (scanner.valid()) index.scanner = scanner.get();
 }
 
@@ -300,19 +297,18 @@ void RuleSet::Match(const PostView& post, MatchScratch& scratch,
     const Index::Bucket* bucket = index.Find(hash);
     if (bucket == nullptr) continue;
     if (bucket->count == 1) {
-      s.lists.push_back({&bucket->only.prefilter, &bucket->only, 1});
+      s.lists.push_back({&bucket->only, 1});
       continue;
     }
     const uint32_t begin = bucket->only.rule;
-    __builtin_prefetch(index.posting_prefilters.data() + begin);
-    s.lists.push_back(
-        {index.posting_prefilters.data() + begin, index.postings.data() + begin, bucket->count});
+    __builtin_prefetch(index.postings.data() + begin);
+    s.lists.push_back({index.postings.data() + begin, bucket->count});
   }
   s.candidates.clear();
   for (const MatchScratch::Impl::List& list : s.lists) {
     for (uint32_t i = 0; i < list.count; ++i) {
       // The rule's other required keys: most candidates found through a common word lack them.
-      const uint64_t f = list.prefilters[i];
+      const uint64_t f = list.postings[i].prefilter;
       if ((has_bit(f & 0xffff) | has_bit((f >> 16) & 0xffff)) &
           (has_bit((f >> 32) & 0xffff) | has_bit(f >> 48))) {
         s.candidates.push_back(list.postings[i]);
@@ -382,7 +378,6 @@ size_t RuleSet::MemoryBytes() const {
   const Index& index = *index_;
   bytes += sizeof(Index) + index.buckets.capacity() * sizeof(Index::Bucket) +
            index.postings.capacity() * sizeof(Index::Posting) +
-           index.posting_prefilters.capacity() * sizeof(uint64_t) +
            index.filter.capacity() * sizeof(uint64_t) +
            index.always.capacity() * sizeof(Index::Posting) +
            index.code.capacity() * sizeof(Index::Program::Instr) +
