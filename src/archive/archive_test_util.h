@@ -131,6 +131,12 @@ class FaultInjectionFileSystem final : public FileSystem {
   void FailNextSync() { fail_next_sync_ = true; }
   int syncs() const { return syncs_; }
   int writes() const { return writes_; }
+  struct Drop {
+    uint64_t offset, length;
+    uint64_t synced_size;  // the file's size at its last Sync
+  };
+  // Every WritableFile::DropCache, in order (all files).
+  const std::vector<Drop>& drops() const { return drops_; }
 
   Result<std::unique_ptr<WritableFile>> NewWritableFile(
       const std::filesystem::path& path) override {
@@ -167,6 +173,7 @@ class FaultInjectionFileSystem final : public FileSystem {
         : fs_(fs), target_(std::move(target)) {}
     Status Append(std::string_view data) override {
       ++fs_->writes_;
+      size_ += data.size();
       if (std::exchange(fs_->fail_next_write_, false)) {
         const size_t prefix = std::min(fs_->write_prefix_bytes_, data.size());
         if (prefix > 0) (void)target_->Append(data.substr(0, prefix));
@@ -179,14 +186,24 @@ class FaultInjectionFileSystem final : public FileSystem {
       if (std::exchange(fs_->fail_next_sync_, false)) {
         return Status::IoError("injected fdatasync failure");
       }
+      synced_size_ = size_;
       return target_->Sync();
     }
-    Status Truncate(uint64_t size) override { return target_->Truncate(size); }
+    Status Truncate(uint64_t size) override {
+      size_ = size;
+      return target_->Truncate(size);
+    }
     Status Close() override { return target_->Close(); }
+    void DropCache(uint64_t offset, uint64_t length) override {
+      fs_->drops_.push_back({offset, length, synced_size_});
+      target_->DropCache(offset, length);
+    }
 
    private:
     FaultInjectionFileSystem* fs_;
     std::unique_ptr<WritableFile> target_;
+    uint64_t size_ = 0;  // of what this handle wrote (an appendable file's old bytes not counted)
+    uint64_t synced_size_ = 0;
   };
 
   Result<std::unique_ptr<WritableFile>> Wrap(Result<std::unique_ptr<WritableFile>> file) {
@@ -200,6 +217,7 @@ class FaultInjectionFileSystem final : public FileSystem {
   bool fail_next_sync_ = false;
   int syncs_ = 0;
   int writes_ = 0;
+  std::vector<Drop> drops_;
 };
 
 }  // namespace sluice::archive::testing

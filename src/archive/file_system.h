@@ -34,6 +34,10 @@ class WritableFile {
   // Cuts the file to `size` bytes; durable after Sync().
   virtual Status Truncate(uint64_t size) = 0;
   virtual Status Close() = 0;
+  // Advice that bytes [offset, offset + length), already synced, will not be read soon: the
+  // kernel may free their page-cache pages (posix_fadvise DONTNEED). Nothing is lost either way,
+  // so errors are ignored; a file system without a page cache does nothing.
+  virtual void DropCache(uint64_t /*offset*/, uint64_t /*length*/) {}
 };
 
 // A file read at explicit offsets (pread), concurrently with a writer appending to it.

@@ -58,6 +58,11 @@ class PosixWritableFile final : public WritableFile {
     return Status::Ok();
   }
 
+  void DropCache(uint64_t offset, uint64_t length) override {
+    (void)::posix_fadvise(fd_.get(), static_cast<off_t>(offset), static_cast<off_t>(length),
+                          POSIX_FADV_DONTNEED);
+  }
+
   Status Close() override {
     const int fd = fd_.release();
     // No retry on EINTR: on Linux the descriptor is gone whatever close returns.

@@ -215,6 +215,7 @@ Status Writer::StartSegment() {
   if (!status.ok()) return Poison(std::move(status));
   active_ = std::move(*file);
   active_meta_ = SegmentMeta{.first_seq = next_seq_};
+  cache_dropped_to_ = 0;
   index_stride_ = IndexStride();
   index_->AddSegment({.first_seq = next_seq_, .end_seq = next_seq_}, {});
   return Status::Ok();
@@ -235,7 +236,17 @@ Status Writer::SyncActive() {
   if (!status.ok()) return Poison(std::move(status));
   durable_seq_ = next_seq_;
   last_sync_ms_ = SyncClock().NowMs();
+  DropSyncedCache();
   return Status::Ok();
+}
+
+void Writer::DropSyncedCache() {
+  const uint64_t keep = options_.page_cache_bytes;
+  if (keep == 0 || active_meta_.data_size <= keep) return;
+  const uint64_t drop_to = active_meta_.data_size - keep;
+  if (drop_to < cache_dropped_to_ + keep / 4) return;  // a few calls a segment, not one a sync
+  active_->DropCache(cache_dropped_to_, drop_to - cache_dropped_to_);
+  cache_dropped_to_ = drop_to;
 }
 
 Status Writer::Poison(Status status) {

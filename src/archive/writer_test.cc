@@ -264,6 +264,42 @@ TEST_F(WriterTest, AlwaysModeSyncsBeforeAppendReturns) {
   EXPECT_EQ(bytes.value(), 6 * (kRecordHeaderSize + 100));
 }
 
+TEST_F(WriterTest, SyncedBytesBehindTheCacheWindowAreDroppedFromThePageCache) {
+  FaultInjectionFileSystem fs;
+  WriterOptions options;
+  options.sync_mode = SyncMode::kAlways;
+  options.page_cache_bytes = 8 * (kRecordHeaderSize + 1000);
+  options.segment_max_bytes = kSegmentHeaderSize + 40 * (kRecordHeaderSize + 1000);
+  auto writer = OpenWriter(options, &fs);
+  ASSERT_NE(writer, nullptr);
+  for (int i = 0; i < 100; ++i) AppendOk(*writer, MakeGroup(i + 1, 1, 1000));
+  // Three segments (40 + 40 + 20 records): in each, every drop starts where the last ended,
+  // covers at least a quarter of the window, and leaves the window's last synced bytes alone.
+  const auto& drops = fs.drops();
+  ASSERT_FALSE(drops.empty());
+  uint64_t next_offset = 0;
+  int segments = 0;
+  for (const auto& drop : drops) {
+    if (drop.offset == 0) ++segments, next_offset = 0;
+    EXPECT_EQ(drop.offset, next_offset);
+    EXPECT_GE(drop.length, options.page_cache_bytes / 4);
+    EXPECT_LE(drop.offset + drop.length, drop.synced_size - options.page_cache_bytes);
+    next_offset = drop.offset + drop.length;
+  }
+  EXPECT_EQ(segments, 3);
+  // Advice only: every record still reads back.
+  EXPECT_EQ(ReadAll(archive_dir()).size(), 100u);
+
+  FaultInjectionFileSystem never;
+  options.page_cache_bytes = 0;
+  TempDir other;
+  options.dir = other.path();
+  auto keeping = Writer::Open(options, clock_, &never, nullptr, {});
+  ASSERT_TRUE(keeping.ok());
+  for (int i = 0; i < 100; ++i) AppendOk(**keeping, MakeGroup(i + 1, 1, 1000));
+  EXPECT_TRUE(never.drops().empty());
+}
+
 TEST_F(WriterTest, IntervalModeSyncsWhenIntervalHasPassed) {
   Counter fsyncs;
   WriterOptions options;

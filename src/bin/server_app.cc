@@ -36,6 +36,7 @@ archive::WriterOptions ArchiveOptions(const ServerConfig& config) {
   options.sync_interval_ms = config.archive.fsync_interval_ms;
   options.segment_max_bytes = config.archive.segment_max_bytes;
   options.segment_max_ms = config.archive.segment_max_ms;
+  options.page_cache_bytes = config.archive.page_cache_bytes;
   return options;
 }
 

@@ -37,6 +37,7 @@ inline constexpr IntRange kWriteTimeoutMsRange{1, kHourMs};
 inline constexpr IntRange kFsyncIntervalMsRange{1, 60 * kSecondMs};
 inline constexpr IntRange kSegmentMaxBytesRange{1, int64_t{1} << 36};
 inline constexpr IntRange kSegmentMaxMsRange{1, 30 * kDayMs};
+inline constexpr IntRange kPageCacheBytesRange{0, int64_t{1} << 40};
 inline constexpr IntRange kRetentionCheckMsRange{10, kDayMs};
 // [ingest]
 inline constexpr IntRange kMaxIngestBodyBytesRange{1, int64_t{1} << 32};

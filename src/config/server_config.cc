@@ -60,8 +60,9 @@ Status ReadServerTable(const TomlTableReader& server, const std::filesystem::pat
 }
 
 Status ReadArchiveTable(const TomlTableReader& archive, ArchiveConfig* config) {
-  SLUICE_RETURN_IF_ERROR(archive.CheckKeys(
-      {"fsync", "fsync_interval_ms", "segment_max_bytes", "segment_max_ms", "retention_check_ms"}));
+  SLUICE_RETURN_IF_ERROR(
+      archive.CheckKeys({"fsync", "fsync_interval_ms", "segment_max_bytes", "segment_max_ms",
+                         "page_cache_bytes", "retention_check_ms"}));
   std::string fsync;
   SLUICE_RETURN_IF_ERROR(archive.ReadString("fsync", &fsync));
   if (fsync == "always") {
@@ -78,6 +79,8 @@ Status ReadArchiveTable(const TomlTableReader& archive, ArchiveConfig* config) {
       archive.ReadInt("segment_max_bytes", kSegmentMaxBytesRange, &config->segment_max_bytes));
   SLUICE_RETURN_IF_ERROR(
       archive.ReadInt("segment_max_ms", kSegmentMaxMsRange, &config->segment_max_ms));
+  SLUICE_RETURN_IF_ERROR(
+      archive.ReadInt("page_cache_bytes", kPageCacheBytesRange, &config->page_cache_bytes));
   return archive.ReadInt("retention_check_ms", kRetentionCheckMsRange, &config->retention_check_ms);
 }
 

@@ -57,6 +57,8 @@ struct ArchiveConfig {
   int64_t fsync_interval_ms = 100;
   uint64_t segment_max_bytes = 256ull << 20;
   int64_t segment_max_ms = 3600 * 1000;
+  // Synced archive bytes left in the page cache behind the writer (archive::WriterOptions).
+  uint64_t page_cache_bytes = 64ull << 20;
   // How often segments older than every stream's recovery window are looked for and deleted.
   int64_t retention_check_ms = 60 * 1000;
 };

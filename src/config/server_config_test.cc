@@ -93,7 +93,7 @@ TEST(ServerConfigTest, ReadsEveryKey) {
       "max_rules = 1000\n";
   text.tail =
       "[archive]\nfsync = \"always\"\nfsync_interval_ms = 5\nsegment_max_bytes = 1024\n"
-      "segment_max_ms = 60000\n"
+      "segment_max_ms = 60000\npage_cache_bytes = 0\n"
       "[ingest]\nmax_body_bytes = 2048\nmax_post_bytes = 1024\nfile = \"-\"\n"
       "[[ingest.users]]\nname = \"ingest\"\npassword_hash = \"" +
       std::string(testing::kWellFormedHash) + "\"\n[generator]\nrate = 0.5\nseed = 42\n";
@@ -112,6 +112,7 @@ TEST(ServerConfigTest, ReadsEveryKey) {
   EXPECT_EQ(config->archive.fsync_interval_ms, 5);
   EXPECT_EQ(config->archive.segment_max_bytes, 1024u);
   EXPECT_EQ(config->archive.segment_max_ms, 60000);
+  EXPECT_EQ(config->archive.page_cache_bytes, 0u);
   EXPECT_EQ(config->max_ingest_body_bytes, 2048u);
   EXPECT_EQ(config->max_post_bytes, 1024u);
   EXPECT_EQ(config->ingest_file, "-");
@@ -205,7 +206,8 @@ TEST(ServerConfigTest, UnknownKeyThatIsNotBareIsQuoted) {
   text.tail = "[archive]\n\"fsync mode\" = 1\n";
   EXPECT_EQ(ParseErrorOf(text),
             "sluice.toml: archive.\"fsync mode\": unknown key; expected one of fsync, "
-            "fsync_interval_ms, segment_max_bytes, segment_max_ms, retention_check_ms");
+            "fsync_interval_ms, segment_max_bytes, segment_max_ms, page_cache_bytes, "
+            "retention_check_ms");
 }
 
 TEST(ServerConfigTest, UnknownAccountAndUserKeys) {

@@ -117,6 +117,8 @@ Status CheckArchive(const ArchiveConfig& archive) {
       CheckIntRange("archive.segment_max_bytes", archive.segment_max_bytes, kSegmentMaxBytesRange));
   SLUICE_RETURN_IF_ERROR(
       CheckIntRange("archive.segment_max_ms", archive.segment_max_ms, kSegmentMaxMsRange));
+  SLUICE_RETURN_IF_ERROR(
+      CheckIntRange("archive.page_cache_bytes", archive.page_cache_bytes, kPageCacheBytesRange));
   return CheckIntRange("archive.retention_check_ms", archive.retention_check_ms,
                        kRetentionCheckMsRange);
 }
