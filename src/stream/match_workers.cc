@@ -8,121 +8,134 @@
 
 namespace sluice {
 
-struct MatchWorkers::Worker {
+struct MatchWorkers::State {
   PostViewExtractor extractor;
   PostView view;
   rules::MatchScratch scratch;
   CombinedMatch matched;
-  std::vector<Hit> hits;  // of the posts of this worker's range, in post order
 };
+
+std::span<const MatchWorkers::Hit> MatchWorkers::Job::hits(size_t p) const {
+  const PostResult& r = posts_[p];
+  return std::span<const Hit>(hits_[r.range]).subspan(r.begin, r.end - r.begin);
+}
 
 MatchWorkers::MatchWorkers(size_t threads) {
   if (threads == 0) threads = DefaultThreads();
-  for (size_t w = 0; w < threads; ++w) workers_.push_back(std::make_unique<Worker>());
-  for (size_t w = 1; w < threads; ++w) helpers_.emplace_back([this, w] { RunHelper(w); });
+  for (size_t s = 0; s < threads; ++s) states_.push_back(std::make_unique<State>());
+  for (size_t s = 1; s < threads; ++s) helpers_.emplace_back([this, s] { RunHelper(s); });
 }
 
 MatchWorkers::~MatchWorkers() {
+  // A started job's ranges point into its batch: finish them before anything goes.
+  for (Job& job : jobs_) {
+    if (!job.waited_) Wait(&job);
+  }
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  job_ready_.notify_all();
+  work_ready_.notify_all();
   for (std::thread& helper : helpers_) helper.join();
 }
 
 size_t MatchWorkers::DefaultThreads() {
-  // More than 4 would not help: the caller still serialises every matched post alone.
+  // More than 4 would not help: the fan-out thread still serialises every matched post alone.
   return std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
 }
 
-void MatchWorkers::Run(const IngestBatch& batch, const CombinedRules& rules,
-                       rules::KeyFrequencies* frequencies) {
+MatchWorkers::Job* MatchWorkers::Start(const IngestBatch& batch,
+                                       std::shared_ptr<const CombinedRules> rules,
+                                       rules::KeyFrequencies* frequencies) {
+  // A slot whose job was waited, that longest ago.
+  Job* job = nullptr;
+  for (Job& candidate : jobs_) {
+    if (candidate.waited_ && (job == nullptr || candidate.wait_order_ < job->wait_order_)) {
+      job = &candidate;
+    }
+  }
+  job->batch_ = &batch;
+  job->rules_ = std::move(rules);
+  job->frequencies_ = frequencies;
+  job->waited_ = false;
   const size_t posts = batch.posts.size();
-  posts_.resize(posts);
-  const size_t ranges = posts >= kMinParallelPosts ? workers_.size() : 1;
-  batch_ = &batch;
-  rules_ = &rules;
-  frequencies_ = frequencies;
-  range_begin_.assign(ranges + 1, posts);
-  range_begin_[0] = 0;
-  if (ranges > 1) {
-    // Split by bytes rather than by count: extraction time follows a post's size, and a batch
-    // mixes short posts with long retweets.
-    const uint64_t total = batch.data.size();
-    uint64_t seen = 0;
-    size_t next = 1;
-    for (size_t p = 0; p < posts && next < ranges; ++p) {
-      while (next < ranges && seen >= total * next / ranges) range_begin_[next++] = p;
-      seen += batch.posts[p].length;
-    }
-    {
-      std::lock_guard lock(mu_);
-      ++generation_;
-      helpers_busy_ = ranges - 1;
-    }
-    job_ready_.notify_all();
-  }
-  MatchRange(0, range_begin_[0], range_begin_[1]);
-  if (ranges > 1) {
-    std::unique_lock lock(mu_);
-    job_done_.wait(lock, [&] { return helpers_busy_ == 0; });
-  }
-  batch_ = nullptr;
-  rules_ = nullptr;
-  frequencies_ = nullptr;
-}
-
-std::span<const MatchWorkers::Hit> MatchWorkers::hits(size_t p) const {
-  const PostResult& r = posts_[p];
-  return std::span<const Hit>(workers_[r.worker]->hits).subspan(r.begin, r.end - r.begin);
-}
-
-void MatchWorkers::RunHelper(size_t w) {
-  uint64_t seen_generation = 0;
-  for (;;) {
-    size_t begin, end;
-    {
-      std::unique_lock lock(mu_);
-      job_ready_.wait(lock, [&] { return stopping_ || generation_ != seen_generation; });
-      if (stopping_) return;
-      seen_generation = generation_;
-      begin = range_begin_[w];
-      end = range_begin_[w + 1];
-    }
-    MatchRange(w, begin, end);
+  job->posts_.resize(posts);
+  const size_t ranges = std::max<size_t>(1, (posts + kRangePosts / 2) / kRangePosts);
+  job->range_begin_.resize(ranges + 1);
+  for (size_t r = 0; r <= ranges; ++r) job->range_begin_[r] = posts * r / ranges;
+  if (job->hits_.size() < ranges) job->hits_.resize(ranges);
+  {
     std::lock_guard lock(mu_);
-    if (--helpers_busy_ == 0) job_done_.notify_one();
+    job->ranges_left_ = ranges;
+    for (size_t r = 0; r < ranges; ++r) tasks_.push_back({job, r});
+  }
+  if (!helpers_.empty()) work_ready_.notify_all();
+  return job;
+}
+
+const MatchWorkers::Job& MatchWorkers::Wait(Job* job) {
+  std::unique_lock lock(mu_);
+  while (job->ranges_left_ > 0) {
+    if (tasks_.empty()) {
+      range_done_.wait(lock);
+      continue;
+    }
+    // Rather than sleep, take the oldest pending range (this job's, or one ahead of it).
+    const Task task = tasks_.front();
+    tasks_.pop_front();
+    lock.unlock();
+    MatchRange(*states_[0], *task.job, task.range);
+    lock.lock();
+    --task.job->ranges_left_;
+  }
+  job->waited_ = true;
+  job->wait_order_ = ++waits_;
+  job->batch_ = nullptr;
+  job->frequencies_ = nullptr;
+  return *job;
+}
+
+void MatchWorkers::RunHelper(size_t s) {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    work_ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+    if (tasks_.empty()) return;  // stopping, and nothing left
+    const Task task = tasks_.front();
+    tasks_.pop_front();
+    lock.unlock();
+    MatchRange(*states_[s], *task.job, task.range);
+    lock.lock();
+    if (--task.job->ranges_left_ == 0) range_done_.notify_all();
   }
 }
 
-void MatchWorkers::MatchRange(size_t w, size_t begin, size_t end) {
-  Worker& worker = *workers_[w];
-  const IngestBatch& batch = *batch_;
-  worker.hits.clear();
-  for (size_t p = begin; p < end; ++p) {
+void MatchWorkers::MatchRange(State& state, Job& job, size_t range) {
+  const IngestBatch& batch = *job.batch_;
+  std::vector<Hit>& hits = job.hits_[range];
+  hits.clear();
+  for (size_t p = job.range_begin_[range]; p < job.range_begin_[range + 1]; ++p) {
     const IngestPostRef& ref = batch.posts[p];
     const std::string_view bytes = batch.bytes(ref);
     // The batch's next posts are padding enough for simdjson to read the post in place; only
     // the last posts need the copy.
     const bool padded =
         uint64_t{ref.offset} + ref.length + PostParser::kPadding <= batch.data.size();
-    PostResult& result = posts_[p];
-    result.worker = static_cast<uint32_t>(w);
-    result.begin = static_cast<uint32_t>(worker.hits.size());
-    result.extracted = (padded ? worker.extractor.ExtractPadded(bytes, worker.view)
-                               : worker.extractor.Extract(bytes, worker.view))
+    Job::PostResult& result = job.posts_[p];
+    result.range = static_cast<uint32_t>(range);
+    result.begin = static_cast<uint32_t>(hits.size());
+    result.extracted = (padded ? state.extractor.ExtractPadded(bytes, state.view)
+                               : state.extractor.Extract(bytes, state.view))
                            .ok();
     if (result.extracted) {
-      rules_->Match(worker.view, worker.scratch, worker.matched);
-      if (frequencies_ && p % kObserveEvery == 0) frequencies_->Observe(worker.scratch.keys());
-      for (uint32_t slot : worker.matched.slots) {
-        for (uint32_t position : worker.matched.per_slot[slot]) {
-          worker.hits.push_back({slot, position});
-        }
+      job.rules_->Match(state.view, state.scratch, state.matched);
+      if (job.frequencies_ && p % kObserveEvery == 0) {
+        job.frequencies_->Observe(state.scratch.keys());
+      }
+      for (uint32_t slot : state.matched.slots) {
+        for (uint32_t position : state.matched.per_slot[slot]) hits.push_back({slot, position});
       }
     }
-    result.end = static_cast<uint32_t>(worker.hits.size());
+    result.end = static_cast<uint32_t>(hits.size());
   }
 }
 

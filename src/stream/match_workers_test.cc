@@ -14,13 +14,13 @@ namespace {
 
 using rules::testing::CompileRuleSet;
 
-// What Run left for every post, in one comparable form.
-std::vector<std::vector<uint64_t>> Results(const MatchWorkers& workers, size_t posts) {
+// A job's results for every post, in one comparable form.
+std::vector<std::vector<uint64_t>> Results(const MatchWorkers::Job& job, size_t posts) {
   std::vector<std::vector<uint64_t>> out;
   for (size_t p = 0; p < posts; ++p) {
     std::vector<uint64_t>& post = out.emplace_back();
-    post.push_back(workers.extracted(p) ? 1 : 0);
-    for (const MatchWorkers::Hit& hit : workers.hits(p)) {
+    post.push_back(job.extracted(p) ? 1 : 0);
+    for (const MatchWorkers::Hit& hit : job.hits(p)) {
       post.push_back(uint64_t{hit.slot} << 32 | hit.position);
     }
   }
@@ -38,16 +38,13 @@ TEST_F(MatchWorkersTest, HelpersGiveWhatTheCallerAloneGives) {
   MatchWorkers serial(1);
   MatchWorkers parallel(3);
   ASSERT_EQ(parallel.threads(), 3u);
-  // Around the threshold for parallel matching, and batches reusing the buffers after larger
-  // ones.
-  constexpr int kThreshold = static_cast<int>(MatchWorkers::kMinParallelPosts);
-  for (int posts : {500, 0, 1, kThreshold - 1, kThreshold, 130, 500}) {
+  // One range and several, and batches reusing the buffers after larger ones.
+  constexpr int kRange = static_cast<int>(MatchWorkers::kRangePosts);
+  for (int posts : {500, 0, 1, kRange - 1, kRange, 2 * kRange + 3, 500}) {
     IngestBatch batch = GeneratePosts(posts + 1, posts);
     if (posts > 2) batch.Add(1, "not JSON");  // last: extracted from a copy, and fails
-    serial.Run(batch, *rules_);
-    parallel.Run(batch, *rules_);
-    const auto want = Results(serial, batch.size());
-    EXPECT_EQ(Results(parallel, batch.size()), want) << posts << " posts";
+    const auto want = Results(serial.Run(batch, rules_), batch.size());
+    EXPECT_EQ(Results(parallel.Run(batch, rules_), batch.size()), want) << posts << " posts";
     if (posts > 2) {
       EXPECT_EQ(want.back(), std::vector<uint64_t>{0});
     }
@@ -59,12 +56,41 @@ TEST_F(MatchWorkersTest, HelpersGiveWhatTheCallerAloneGives) {
   }
 }
 
+TEST_F(MatchWorkersTest, JobsStartedAheadKeepTheirOwnResults) {
+  MatchWorkers serial(1);
+  MatchWorkers workers(2);
+  std::vector<IngestBatch> batches;
+  for (int b = 0; b < 5; ++b) batches.push_back(GeneratePosts(20 + b, 150 + 40 * b));
+  std::vector<std::vector<std::vector<uint64_t>>> want;
+  for (const IngestBatch& batch : batches) {
+    want.push_back(Results(serial.Run(batch, rules_), batch.size()));
+  }
+  // As the pipeline does: start the next batch, then wait for this one and read it.
+  MatchWorkers::Job* job = workers.Start(batches[0], rules_);
+  for (size_t b = 0; b < batches.size(); ++b) {
+    MatchWorkers::Job* next =
+        b + 1 < batches.size() ? workers.Start(batches[b + 1], rules_) : nullptr;
+    EXPECT_EQ(Results(workers.Wait(job), batches[b].size()), want[b]) << "batch " << b;
+    job = next;
+  }
+}
+
+TEST_F(MatchWorkersTest, DestroyingWaitsForJobsStillRunning) {
+  const IngestBatch batch = GeneratePosts(31, 400);
+  {
+    MatchWorkers workers(2);
+    workers.Start(batch, rules_);
+  }  // must finish the job before `batch` could go, and stop its helper
+  MatchWorkers alone(1);
+  alone.Start(batch, rules_);
+}
+
 TEST_F(MatchWorkersTest, HitsAreGroupedBySlotInAscendingOrder) {
   MatchWorkers workers(2);
   const IngestBatch batch = GeneratePosts(9, 300);
-  workers.Run(batch, *rules_);
+  const MatchWorkers::Job& job = workers.Run(batch, rules_);
   for (size_t p = 0; p < batch.size(); ++p) {
-    const auto hits = workers.hits(p);
+    const auto hits = job.hits(p);
     for (size_t i = 1; i < hits.size(); ++i) {
       EXPECT_TRUE(hits[i - 1].slot < hits[i].slot ||
                   (hits[i - 1].slot == hits[i].slot && hits[i - 1].position < hits[i].position));
@@ -78,9 +104,9 @@ TEST_F(MatchWorkersTest, ReportsOnePostInEightToTheKeyFrequencies) {
   rules::KeyFrequencies frequencies;
   IngestBatch batch = GeneratePosts(11, 200);
   batch.Add(1, "not JSON");  // post 200: sampled, but has no keys to report
-  workers.Run(batch, *rules_, &frequencies);
+  workers.Run(batch, rules_, &frequencies);
   EXPECT_EQ(frequencies.observed(), 200u / MatchWorkers::kObserveEvery);
-  workers.Run(batch, *rules_);  // none without a sketch
+  workers.Run(batch, rules_);  // none without a sketch
   EXPECT_EQ(frequencies.observed(), 200u / MatchWorkers::kObserveEvery);
   // What was reported are the posts' keys: every post has a lang.
   const auto table = frequencies.Snapshot();

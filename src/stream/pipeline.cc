@@ -173,9 +173,21 @@ void Pipeline::RunFanOut() {
       if (archived_.empty()) break;  // closed and drained
       items.swap(archived_);
     }
-    for (Archived& item : items) {
+    MatchWorkers::Job* ahead = nullptr;  // the job of items[ahead_index]
+    size_t ahead_index = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      Archived& item = items[i];
       if (!item.flush) {
-        ProcessArchived(item);
+        MatchWorkers::Job* job = ahead != nullptr && ahead_index == i ? ahead : StartMatching(item);
+        // The next batch is matched while this one is serialised.
+        ahead = nullptr;
+        for (size_t j = i + 1; j < items.size(); ++j) {
+          if (items[j].flush) continue;
+          ahead = StartMatching(items[j]);
+          ahead_index = j;
+          break;
+        }
+        ProcessArchived(item, job != nullptr ? &match_workers_->Wait(job) : nullptr);
         const uint64_t bytes = item.batch.data.size();
         item.batch = IngestBatch();  // release its memory before waking the archive stage
         std::lock_guard lock(archived_mu_);
@@ -195,30 +207,31 @@ void Pipeline::RunFanOut() {
   match_workers_.reset();  // joins the helpers
 }
 
-void Pipeline::ProcessArchived(Archived& item) {
+MatchWorkers::Job* Pipeline::StartMatching(const Archived& item) {
+  // Rules are loaded once per batch: a change applies from the next batch on, to every stream
+  // connection at once.
+  std::shared_ptr<const CombinedRules> rules = registry_.combined_rules();
+  if (item.batch.empty() || rules->empty()) return nullptr;
+  return match_workers_->Start(item.batch, std::move(rules), &registry_.key_frequencies());
+}
+
+void Pipeline::ProcessArchived(Archived& item, const MatchWorkers::Job* matched) {
   IngestBatch& batch = item.batch;
   if (batch.on_durable) {
     pending_acks_.push_back({item.first_seq + batch.size(), std::move(batch.on_durable)});
   }
-  // Rules are loaded once per batch: a change applies from the next batch on, to every stream
-  // connection at once.
   const auto& streams = registry_.streams();
-  batch_rules_ = registry_.combined_rules();
-  const bool any_rules = !batch_rules_->empty();
-  // One view and one match per post, for every stream's rules, on several threads; then every
-  // post is serialised here, in order.
-  if (any_rules) match_workers_->Run(batch, *batch_rules_, &registry_.key_frequencies());
-  uint64_t matched = 0;
+  uint64_t extracted = 0;
   uint64_t failed = 0;
   for (size_t p = 0; p < batch.posts.size(); ++p) {
     const IngestPostRef& post = batch.posts[p];
     const std::string_view bytes = batch.bytes(post);
     const uint64_t seq = item.first_seq + p;
-    if (any_rules) {
-      if (match_workers_->extracted(p)) {
-        ++matched;
+    if (matched != nullptr) {
+      if (matched->extracted(p)) {
+        ++extracted;
         // Hits come grouped by slot: one annotated copy per slot.
-        const std::span<const MatchWorkers::Hit> hits = match_workers_->hits(p);
+        const std::span<const MatchWorkers::Hit> hits = matched->hits(p);
         for (size_t i = 0; i < hits.size();) {
           const uint32_t slot = hits[i].slot;
           annotation_.clear();
@@ -226,7 +239,7 @@ void Pipeline::ProcessArchived(Archived& item) {
             annotation_.push_back(hits[i].position);
           }
           AddToChannel(builders_[slot][0], bytes, seq, item.hour_ms,
-                       &batch_rules_->slot_rules(slot), &annotation_);
+                       &matched->rules().slot_rules(slot), &annotation_);
         }
       } else {
         ++failed;
@@ -237,9 +250,8 @@ void Pipeline::ProcessArchived(Archived& item) {
       if (c >= 0) AddToChannel(builders_[s][c], bytes, seq, item.hour_ms);
     }
   }
-  if (matched > 0) posts_matched_->Add(matched);
+  if (extracted > 0) posts_matched_->Add(extracted);
   if (failed > 0) view_failures_->Add(failed);
-  batch_rules_.reset();
 }
 
 void Pipeline::AddToChannel(ChannelBuilder& builder, std::string_view post, uint64_t seq,

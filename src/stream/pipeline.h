@@ -7,9 +7,9 @@
 //  - the fan-out stage decides per post which stream channels carry it (one match of the post
 //    against every stream's rules; samples by id), serialises each channel's share once (plain,
 //    and deflated once when the channel has gzip connections), hands the immutable chunks to the
-//    network thread and acknowledges batches. When streams have rules, it extracts and matches
-//    a batch's posts together with helper threads (MatchWorkers), then serialises them alone,
-//    in order.
+//    network thread and acknowledges batches. When streams have rules, helper threads extract
+//    and match a batch's posts (MatchWorkers) while it serialises the batch before, and it
+//    serialises them alone, in order.
 //
 // Visibility: a post reaches connections only after the archive accepted it. Durability: a
 // batch's on_durable callback runs once the archive's fsync policy covers all its posts and its
@@ -115,7 +115,11 @@ class Pipeline final : public IngestSink {
   void PushFlush(Status failure);
   void PushArchived(Archived item);
   // Fan-out stage.
-  void ProcessArchived(Archived& item);
+  // Starts matching `item`'s posts; null when there is nothing to match (a flush point, an
+  // empty batch, no stream with rules).
+  MatchWorkers::Job* StartMatching(const Archived& item);
+  // Hands `item`'s posts to their channels; `matched` is its finished match job, if any.
+  void ProcessArchived(Archived& item, const MatchWorkers::Job* matched);
   void AcknowledgeDurable(uint64_t durable_seq);
   void FailPendingAcks(const Status& status);
   // Appends post `seq` (archived at `hour_ms`) to a channel's builder; for a PowerTrack stream,
@@ -159,10 +163,9 @@ class Pipeline final : public IngestSink {
   std::vector<std::pair<Channel*, StreamChunkPtr>> ready_;
   std::deque<PendingAck> pending_acks_;
 
-  // Matching (PowerTrack streams): every stream's rules as loaded for the batch in hand, one
-  // post view and one match per post for all of them. The workers live as long as the fan-out
+  // Matching (PowerTrack streams): one post view and one match per post for every stream's
+  // rules, as loaded when the batch's job started. The workers live as long as the fan-out
   // thread runs (it starts and joins their helpers).
-  std::shared_ptr<const CombinedRules> batch_rules_;
   std::unique_ptr<MatchWorkers> match_workers_;
   std::vector<uint32_t> annotation_;  // one slot's matched rule positions, reused
 
