@@ -8,9 +8,9 @@
 //   live.Observe(scratch.keys());              // a sample of posts, after RuleSet::Match
 //   auto table = live.Snapshot();              // immutable; RuleSet::Build(rules, table)
 //
-// A count-min sketch (two rows of 2^17 counters, ~1 MB): a key's estimate is never below its
-// true count, and collisions only make a rare key look commoner, which costs a worse anchor,
-// never a wrong match. Counts halve every kHalvingPosts posts so the table follows the stream.
+// A count-min sketch (two rows of 2^17 counters, ~1 MB): collisions only make a rare key look
+// commoner, which costs a worse anchor, never a wrong match. Counts halve every kHalvingPosts
+// posts so the table follows the stream.
 #pragma once
 
 #include <atomic>
@@ -32,7 +32,7 @@ class KeyFrequencyTable {
 
   // Posts the counts are over (after halvings, the effective number).
   uint64_t posts() const { return posts_; }
-  // Upper estimate of the posts that had `key`.
+  // Estimate of the posts that had `key` (an upper bound when they were observed one at a time).
   uint32_t Count(uint64_t key) const;
   // The share of posts with `key`, blending the measurement with `prior` (the share guessed
   // without statistics) as if the prior had been seen in kPriorPosts posts: a key never seen in
@@ -47,7 +47,9 @@ class KeyFrequencyTable {
 };
 
 // The live sketch. Observe and Snapshot are thread-safe (relaxed atomics: a snapshot taken while
-// posts are observed may count part of one; any count is a fine estimate).
+// posts are observed may count part of one, and observers racing on one counter may lose an
+// increment; any count is a fine estimate). With one observer at a time a key's count is never
+// below its true count.
 class KeyFrequencies {
  public:
   KeyFrequencies();

@@ -1,5 +1,7 @@
 #include "stream/matching_rules.h"
 
+#include <charconv>
+
 #include "base/json_escape.h"
 
 namespace sluice {
@@ -16,7 +18,10 @@ void AppendRuleEntry(std::string& out, const rules::RuleRecord& rule) {
   } else {
     out += "null";
   }
-  const std::string id = std::to_string(rule.id);
+  // Snowflake ids have 19 digits, past std::string's inline buffer: no allocation per entry.
+  char digits[20];
+  const std::string_view id(digits,
+                            std::to_chars(digits, digits + sizeof digits, rule.id).ptr - digits);
   out += ",\"id\":";
   out += id;
   out += ",\"id_str\":\"";
