@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "support/http_client.h"
 #include "support/replay_support.h"
@@ -173,6 +175,49 @@ TEST(RulesDeliveryTest, RuleChangesReachAConnectedClientWithoutReconnect) {
   ASSERT_TRUE(post);
   EXPECT_EQ(post->id, 2005u) << "2004 matched only the deleted rule";
   EXPECT_EQ(post->rules, (std::map<uint64_t, std::string>{{bar.at("bar"), "b"}}));
+}
+
+// Once the pipeline has seen enough posts, sluiced re-indexes the rules by the key frequencies
+// it learned (docs/rule-language.md, "Learned anchors"): the index changes, the matches do not.
+TEST(RulesDeliveryTest, RulesAreReindexedByWhatTheStreamCarriesAndStillMatch) {
+  TestServerOptions options;
+  options.generator_rate = 40000;
+  auto server = TestServer::Start(options);
+  ASSERT_TRUE(server);
+  const uint16_t port = server->port();
+  // No generated post has these words. Guessing by length, the index files the phrase under
+  // "the" (longer than "qx"); the counts show "the" in most posts and "qx" in none.
+  const auto ids =
+      AddRules(port, kAcmeRules, "alice", "secret", {{"zqxwv", "z"}, {"\\\"the qx\\\"", "phrase"}});
+  ASSERT_EQ(ids.size(), 2u);
+  // Bounded by time, not by polls: the generator's pace depends on the build and the machine.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (;;) {
+    const std::string metrics = HttpRequest(port, "GET", "/metrics").body;
+    if (metrics.find("sluice_rules_relearned_total 1") != std::string::npos) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "never re-indexed:\n" << metrics;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto client = StreamClient::Open(port, kAcmeProd, "alice", "secret", false);
+  ASSERT_EQ(client->status(), 200);
+  ASSERT_EQ(Ingest(port, Post(7001, "a zqxwv") + "\n" + Post(7002, "The qx one") + "\n" +
+                             Post(7003, "qx, the") + "\n" + Post(7004, "the end") + "\n")
+                .status,
+            200);
+  // The generator's posts never match: ours are all that arrive, 7003 and 7004 not.
+  std::optional<Delivered> post = NextPost(*client);
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->id, 7001u);
+  EXPECT_EQ(post->rules, (std::map<uint64_t, std::string>{{ids.at("zqxwv"), "z"}}));
+  post = NextPost(*client);
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->id, 7002u);
+  EXPECT_EQ(post->rules, (std::map<uint64_t, std::string>{{ids.at("\"the qx\""), "phrase"}}));
+  // Nothing else: the next message is our marker, a post matching the first rule again.
+  ASSERT_EQ(Ingest(port, Post(7005, "zqxwv again") + "\n").status, 200);
+  post = NextPost(*client);
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->id, 7005u);
 }
 
 TEST(RulesDeliveryTest, BackfillAndRecoveryUseTheCurrentRules) {

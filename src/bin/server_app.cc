@@ -22,9 +22,10 @@ constexpr auto kDrainTimeout = std::chrono::seconds(5);
 // A crash loses at most this much usage counting (docs/usage.md).
 constexpr auto kUsageSnapshotInterval = std::chrono::seconds(10);
 constexpr std::string_view kUsageFileName = "usage.snapshot";
-// How stale sluice_stream_rules_memory_bytes may be after a rule change, and how long the
-// rules may stay indexed by guesses once the pipeline has seen enough posts to learn from.
+// How long the rules may stay indexed by guesses once the pipeline has seen enough posts to
+// learn from; sluice_stream_rules_memory_bytes may be kRulesMemoryTicks of these stale.
 constexpr auto kRulesUpkeepInterval = std::chrono::seconds(1);
+constexpr uint64_t kRulesMemoryTicks = 5;
 // Backfill reaches back 5 minutes whatever the recovery windows say.
 constexpr int64_t kMinRetentionMs = 5 * 60 * 1000;
 
@@ -207,7 +208,10 @@ void ServerApp::ScheduleRulesUpkeep() {
   rules_upkeep_timer_->expires_after(kRulesUpkeepInterval);
   rules_upkeep_timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec || rules_upkeep_stopping_) return;
-    for (const auto& [stream, rules] : context_->rules_of) rules.MeasureMemory();
+    // Measuring a changed set walks every rule: every kRulesMemoryTicks ticks is fresh enough.
+    if (++rules_upkeep_ticks_ % kRulesMemoryTicks == 0) {
+      for (const auto& [stream, rules] : context_->rules_of) rules.MeasureMemory();
+    }
     if (registry_->RelearnRuleAnchorsIfDue()) {
       rules_relearned_->Add(1);
       spdlog::info("rules: re-indexed by the key frequencies of {} sampled posts",
@@ -215,7 +219,7 @@ void ServerApp::ScheduleRulesUpkeep() {
     }
     if (std::shared_ptr<const CombinedRules> index = registry_->combined_rules();
         measured_index_.lock() != index) {
-      rules_index_memory_->Set(static_cast<int64_t>(index->MemoryBytes()));
+      rules_index_memory_->Set(static_cast<int64_t>(index->IndexMemoryBytes()));
       measured_index_ = index;
     }
     ScheduleRulesUpkeep();

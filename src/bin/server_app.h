@@ -76,6 +76,7 @@ class ServerApp {
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<boost::asio::steady_timer> rules_upkeep_timer_;  // on context_->rules_pool
   bool rules_upkeep_stopping_ = false;                             // rules thread only
+  uint64_t rules_upkeep_ticks_ = 0;                                // rules thread only
   Counter* rules_relearned_ = nullptr;
   Gauge* rules_index_memory_ = nullptr;
   std::weak_ptr<const CombinedRules> measured_index_;  // rules thread only

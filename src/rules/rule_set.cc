@@ -372,17 +372,18 @@ size_t RuleSet::RulesMemoryBytes() const {
   return bytes;
 }
 
-size_t RuleSet::MemoryBytes() const {
-  size_t bytes = RulesMemoryBytes();
-  if (!index_built_.load(std::memory_order_acquire)) return bytes;
+size_t RuleSet::MemoryBytes() const { return RulesMemoryBytes() + IndexMemoryBytes(); }
+
+size_t RuleSet::IndexMemoryBytes() const {
+  if (!index_built_.load(std::memory_order_acquire)) return 0;
   const Index& index = *index_;
-  bytes += sizeof(Index) + index.buckets.capacity() * sizeof(Index::Bucket) +
-           index.postings.capacity() * sizeof(Index::Posting) +
-           index.filter.capacity() * sizeof(uint64_t) +
-           index.always.capacity() * sizeof(Index::Posting) +
-           index.code.capacity() * sizeof(Index::Program::Instr) +
-           index.keys.capacity() * sizeof(Index::Program::KeyRef) +
-           index.geo.capacity() * sizeof(double) + index.text.capacity();
+  size_t bytes = sizeof(Index) + index.buckets.capacity() * sizeof(Index::Bucket) +
+                 index.postings.capacity() * sizeof(Index::Posting) +
+                 index.filter.capacity() * sizeof(uint64_t) +
+                 index.always.capacity() * sizeof(Index::Posting) +
+                 index.code.capacity() * sizeof(Index::Program::Instr) +
+                 index.keys.capacity() * sizeof(Index::Program::KeyRef) +
+                 index.geo.capacity() * sizeof(double) + index.text.capacity();
   if (index.scanner) bytes += index.scanner->MemoryBytes();
   return bytes;
 }

@@ -101,6 +101,8 @@ class RuleSet {
   // Approximate heap bytes held by the compiled rules and, once built, the index (for the bench
   // and /metrics). Never builds the index.
   size_t MemoryBytes() const;
+  // The index's share of MemoryBytes alone (0 before it is built): a few vector sizes, cheap.
+  size_t IndexMemoryBytes() const;
 
   // Builds the match index now if it is not built yet (Build may leave it for the first Match;
   // a set that only lists rules never needs one). Thread-safe.

@@ -94,6 +94,11 @@ size_t CombinedRules::MemoryBytes() const {
          owners_.capacity() * sizeof(Owner);
 }
 
+size_t CombinedRules::IndexMemoryBytes() const {
+  return index_->IndexMemoryBytes() + owner_begin_.capacity() * sizeof(uint32_t) +
+         owners_.capacity() * sizeof(Owner);
+}
+
 void CombinedRules::Match(const PostView& post, rules::MatchScratch& scratch,
                           CombinedMatch& out) const {
   for (uint32_t s : out.slots) out.per_slot[s].clear();

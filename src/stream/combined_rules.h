@@ -44,6 +44,8 @@ class CombinedRules {
   // Distinct rule values indexed.
   size_t distinct_rules() const { return index_->size(); }
   size_t MemoryBytes() const;
+  // Only what the index adds to the rules it indexes (which the streams' sets hold too); cheap.
+  size_t IndexMemoryBytes() const;
 
   // Matches `post` once against every stream's rules; fills `out` (reused across calls).
   void Match(const PostView& post, rules::MatchScratch& scratch, CombinedMatch& out) const;
