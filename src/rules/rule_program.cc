@@ -526,11 +526,25 @@ CompiledRule::Program::FirstIn CompiledRule::Program::FirstOf(Op op) {
   }
 }
 
+void CompiledRule::Program::LearnedAnchors(const Rule& rule, const KeyFrequencyTable& table,
+                                           std::vector<FilteredAnchor>& out) const {
+  std::shared_ptr<const Learned> learned = learned_.load(std::memory_order_acquire);
+  if (!learned || learned->table != &table) {
+    // Two threads may both choose; either result is this table's choice.
+    learned = std::make_shared<const Learned>(
+        Learned{&table, RuleFilteredAnchors(rule, &table).value_or(anchors)});
+    learned_.store(learned, std::memory_order_release);
+  }
+  out.assign(learned->anchors.begin(), learned->anchors.end());  // `learned` may be replaced
+}
+
 size_t CompiledRule::Program::MemoryBytes() const {
+  const std::shared_ptr<const Learned> learned = learned_.load(std::memory_order_acquire);
   size_t bytes =
       sizeof(*this) + code.capacity() * sizeof(Instr) + keys.capacity() * sizeof(KeyRef) +
       geo.capacity() * sizeof(double) + (text.capacity() > 15 ? text.capacity() + 1 : 0) +
-      anchors.capacity() * sizeof(FilteredAnchor) + literals.capacity() * sizeof(MatchLiteral);
+      anchors.capacity() * sizeof(FilteredAnchor) + literals.capacity() * sizeof(MatchLiteral) +
+      (learned ? sizeof(Learned) + 32 + learned->anchors.capacity() * sizeof(FilteredAnchor) : 0);
   for (const MatchLiteral& l : literals)
     bytes += l.text.capacity() > 15 ? l.text.capacity() + 1 : 0;
   return bytes;

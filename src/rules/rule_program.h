@@ -6,6 +6,7 @@
 // this code against the reference.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -76,6 +77,14 @@ struct CompiledRule::Program {
   enum class FirstIn { kNothing, kText, kKeys, kGeo };
   static FirstIn FirstOf(Op op);
 
+ private:
+  struct Learned {
+    const KeyFrequencyTable* table;
+    std::vector<FilteredAnchor> anchors;
+  };
+  mutable std::atomic<std::shared_ptr<const Learned>> learned_;
+
+ public:
   std::vector<Instr> code;
   std::vector<KeyRef> keys;
   std::vector<double> geo;
@@ -85,6 +94,14 @@ struct CompiledRule::Program {
   bool anchored = false;
   std::vector<FilteredAnchor> anchors;
   std::vector<MatchLiteral> literals;
+
+  // The anchors measured key frequencies choose (RuleFilteredAnchors with `table`), kept for
+  // the last table asked: a rule change indexes every rule again, and choosing afresh each time
+  // would double the time to add rules to a large set. Thread-safe. A table freed and another
+  // made at its address could hand back anchors chosen by the old one: still anchors of this
+  // rule (any anchor set is correct; the table only ranks them), merely not the best.
+  void LearnedAnchors(const Rule& rule, const KeyFrequencyTable& table,
+                      std::vector<FilteredAnchor>& out) const;
 
   size_t MemoryBytes() const;
 };

@@ -188,11 +188,9 @@ void RuleSet::BuildIndex() const {
     } else {
       const Index::Posting posting{static_cast<uint32_t>(r), index.Append(program, index.code)};
       // The program's own anchors were chosen by guesses; measured shares choose again (about
-      // 1 µs a rule). An anchored rule stays anchored: that depends on its form, not on costs.
-      if (frequencies_) {
-        anchors = RuleFilteredAnchors(set->rules_[r]->ast(), frequencies_.get())
-                      .value_or(std::vector<FilteredAnchor>());
-      }
+      // 1 µs a rule, once per table). An anchored rule stays anchored: that depends on its
+      // form, not on costs.
+      if (frequencies_) program.LearnedAnchors(set->rules_[r]->ast(), *frequencies_, anchors);
       for (const FilteredAnchor& anchor : frequencies_ ? anchors : program.anchors) {
         filed.push_back({anchor.key, posting});
         filed.back().posting.prefilter = anchor.prefilter;
