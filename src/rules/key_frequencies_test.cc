@@ -5,6 +5,7 @@
 #include "rules/match_keys.h"
 #include "rules/rule_anchors.h"
 #include "rules/rule_parser.h"
+#include "rules/rule_program.h"
 
 namespace sluice::rules {
 namespace {
@@ -98,6 +99,34 @@ TEST(KeyFrequenciesTest, AnchorsMoveToTheKeyPostsShowRarest) {
   Result<Rule> unanchored = ParseRule("followers_count:10");
   ASSERT_TRUE(unanchored.ok());
   EXPECT_FALSE(RuleFilteredAnchors(*unanchored, table.get()).has_value());
+}
+
+TEST(KeyFrequenciesTest, ARuleKeepsTheAnchorsOfTheLastTableAsked) {
+  auto rule = CompiledRule::Compile({1, "extraordinary cat", std::nullopt, 0});
+  ASSERT_TRUE(rule.ok());
+  const auto table_of = [](std::string_view common, std::string_view rare) {
+    KeyFrequencies live;
+    PostView view;
+    std::vector<std::string> storage;
+    const std::string both = std::string(common) + " " + std::string(rare);
+    for (int i = 0; i < 1000; ++i)
+      live.Observe(KeysOf(i % 100 == 0 ? both : common, view, storage));
+    return live.Snapshot();
+  };
+  const auto cat_rare = table_of("extraordinary", "cat");
+  const auto cat_common = table_of("cat", "extraordinary");
+  const CompiledRule::Program& program = (*rule)->program();
+  std::vector<FilteredAnchor> anchors;
+  for (int round = 0; round < 2; ++round) {  // the second time from the kept answer
+    program.LearnedAnchors((*rule)->ast(), *cat_rare, anchors);
+    ASSERT_EQ(anchors.size(), 1u);
+    EXPECT_EQ(anchors[0].key, Token("cat"));
+  }
+  program.LearnedAnchors((*rule)->ast(), *cat_common, anchors);  // another table: chosen again
+  ASSERT_EQ(anchors.size(), 1u);
+  EXPECT_EQ(anchors[0].key, Token("extraordinary"));
+  program.LearnedAnchors((*rule)->ast(), *cat_rare, anchors);
+  EXPECT_EQ(anchors[0].key, Token("cat"));
 }
 
 }  // namespace

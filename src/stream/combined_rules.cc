@@ -139,21 +139,20 @@ void RulesBoard::Set(size_t slot, std::shared_ptr<const rules::RuleSet> rules) {
 
 bool RulesBoard::RelearnIfDue() {
   std::lock_guard lock(mu_);
+  // Fewer posts say less than the guesses: the table blends them in, but an index anchored by a
+  // handful of posts would want rebuilding at once.
   const uint64_t observed = frequencies_.observed();
-  const bool due = learned_at_ < kFirstLearning ? observed >= kFirstLearning
-                                                : observed >= learned_at_ + kRelearnPosts;
+  const bool due =
+      learned_ == nullptr ? observed >= kFirstLearning : observed >= learned_at_ + kRelearnPosts;
   if (!due || current_.load(std::memory_order_acquire)->empty()) return false;
+  learned_ = frequencies_.Snapshot();
+  learned_at_ = observed;
   PublishLocked();
   return true;
 }
 
 void RulesBoard::PublishLocked() {
-  // Too few posts say less than the guesses: the table blends them in, but an index anchored
-  // by a handful of posts would be rebuilt at once anyway.
-  learned_at_ = frequencies_.observed();
-  current_.store(CombinedRules::Build(
-                     per_slot_, learned_at_ >= kFirstLearning ? frequencies_.Snapshot() : nullptr),
-                 std::memory_order_release);
+  current_.store(CombinedRules::Build(per_slot_, learned_), std::memory_order_release);
 }
 
 }  // namespace sluice

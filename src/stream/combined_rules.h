@@ -93,12 +93,16 @@ class RulesBoard {
   static constexpr uint64_t kRelearnPosts = uint64_t{1} << 22;
 
  private:
-  // Builds and publishes from per_slot_ with the current frequencies. REQUIRES: mu_ held.
+  // Builds and publishes from per_slot_ with learned_. REQUIRES: mu_ held.
   void PublishLocked();
 
   std::mutex mu_;
   std::vector<std::shared_ptr<const rules::RuleSet>> per_slot_;  // guarded by mu_
-  uint64_t learned_at_ = 0;  // observed() when the index in use was built; guarded by mu_
+  // The table the index is anchored with, kept between relearnings: a rule change then
+  // indexes the rules already there with the anchors they were given (CompiledRule::Program::
+  // LearnedAnchors), choosing only the new rules'. Guarded by mu_, as is:
+  std::shared_ptr<const rules::KeyFrequencyTable> learned_;
+  uint64_t learned_at_ = 0;  // observed() when learned_ was taken
   rules::KeyFrequencies frequencies_;
   std::atomic<std::shared_ptr<const CombinedRules>> current_;
 };
