@@ -89,11 +89,6 @@ std::shared_ptr<const CombinedRules> CombinedRules::Build(
   return combined;
 }
 
-size_t CombinedRules::MemoryBytes() const {
-  return index_->MemoryBytes() + owner_begin_.capacity() * sizeof(uint32_t) +
-         owners_.capacity() * sizeof(Owner);
-}
-
 size_t CombinedRules::IndexMemoryBytes() const {
   return index_->IndexMemoryBytes() + owner_begin_.capacity() * sizeof(uint32_t) +
          owners_.capacity() * sizeof(Owner);

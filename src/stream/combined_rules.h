@@ -43,8 +43,7 @@ class CombinedRules {
   const rules::RuleSet& slot_rules(size_t s) const { return *per_slot_[s]; }
   // Distinct rule values indexed.
   size_t distinct_rules() const { return index_->size(); }
-  size_t MemoryBytes() const;
-  // Only what the index adds to the rules it indexes (which the streams' sets hold too); cheap.
+  // What the index adds to the rules it indexes (the streams' sets hold those); cheap.
   size_t IndexMemoryBytes() const;
 
   // Matches `post` once against every stream's rules; fills `out` (reused across calls).
