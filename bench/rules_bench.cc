@@ -28,7 +28,6 @@
 #include <vector>
 
 #include "ingest/generator.h"
-#include "post/post_parser.h"
 #include "post/post_view.h"
 #include "rules/rule_set.h"
 #include "support/rule_corpus.h"
@@ -275,9 +274,7 @@ BENCHMARK(BM_MatchReference)->Iterations(3)->Unit(benchmark::kMillisecond);
 // the batch's next bytes pad it, else from a copy.
 Status Extract(PostViewExtractor& extractor, const IngestBatch& batch, size_t p, PostView& view) {
   const IngestPostRef& ref = batch.posts[p];
-  const bool padded = uint64_t{ref.offset} + ref.length + PostParser::kPadding <= batch.data.size();
-  return padded ? extractor.ExtractPadded(batch.bytes(ref), view)
-                : extractor.Extract(batch.bytes(ref), view);
+  return extractor.Extract(batch.bytes(ref), batch.readable_after(ref), view);
 }
 
 void BM_Extract(benchmark::State& state) {

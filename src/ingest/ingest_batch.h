@@ -35,6 +35,9 @@ struct IngestBatch {
   std::string_view bytes(const IngestPostRef& p) const {
     return std::string_view(data).substr(p.offset, p.length);
   }
+  // Bytes of `data` after post p: a parser may read the post in place when its padding fits
+  // there (PostParser::ParseIdPadded, PostViewExtractor::Extract).
+  size_t readable_after(const IngestPostRef& p) const { return data.size() - p.offset - p.length; }
   size_t size() const { return posts.size(); }
   bool empty() const { return posts.empty(); }
 };

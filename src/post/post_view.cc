@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "post/post_parser.h"
 #include "post/post_view_dom.h"
 
 namespace sluice {
@@ -19,6 +20,10 @@ Status PostViewExtractor::Extract(std::string_view json, PostView& view) {
 
 Status PostViewExtractor::ExtractPadded(std::string_view json, PostView& view) {
   return impl_->dom.ExtractPadded(json, view);
+}
+
+Status PostViewExtractor::Extract(std::string_view json, size_t readable_after, PostView& view) {
+  return readable_after >= PostParser::kPadding ? ExtractPadded(json, view) : Extract(json, view);
 }
 
 }  // namespace sluice

@@ -125,6 +125,9 @@ class PostViewExtractor {
   // REQUIRES: the PostParser::kPadding (64) bytes after json.data() + json.size() are readable
   // memory (any content: they are never interpreted), as for PostParser::ParseIdPadded.
   [[nodiscard]] Status ExtractPadded(std::string_view json, PostView& view);
+  // ExtractPadded when the `readable_after` bytes that follow `json` hold the padding, else
+  // Extract.
+  [[nodiscard]] Status Extract(std::string_view json, size_t readable_after, PostView& view);
 
  private:
   struct Impl;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "post/post_parser.h"
 #include "post/post_view.h"
 #include "rules/rule_set.h"
 
@@ -115,17 +114,12 @@ void MatchWorkers::MatchRange(State& state, Job& job, size_t range) {
   hits.clear();
   for (size_t p = job.range_begin_[range]; p < job.range_begin_[range + 1]; ++p) {
     const IngestPostRef& ref = batch.posts[p];
-    const std::string_view bytes = batch.bytes(ref);
-    // The batch's next posts are padding enough for simdjson to read the post in place; only
-    // the last posts need the copy.
-    const bool padded =
-        uint64_t{ref.offset} + ref.length + PostParser::kPadding <= batch.data.size();
     Job::PostResult& result = job.posts_[p];
     result.range = static_cast<uint32_t>(range);
     result.begin = static_cast<uint32_t>(hits.size());
-    result.extracted = (padded ? state.extractor.ExtractPadded(bytes, state.view)
-                               : state.extractor.Extract(bytes, state.view))
-                           .ok();
+    // The batch's next posts pad this one: only the last posts are copied to be parsed.
+    result.extracted =
+        state.extractor.Extract(batch.bytes(ref), batch.readable_after(ref), state.view).ok();
     if (result.extracted) {
       job.rules_->Match(state.view, state.scratch, state.matched);
       if (job.frequencies_ && p % kObserveEvery == 0) {
